@@ -1,0 +1,78 @@
+# Sapat: the two set-up commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+DEMO_PASSWORD := sapat-demo-2026
+export DJANGO_SETTINGS_MODULE ?= sapat.settings.dev
+
+.PHONY: run test install messages compilemessages lint format migrate demo worker beat e2e test-worker bench lock clean check
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+compilemessages: install
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+migrate: compilemessages
+	$(PY) manage.py migrate --noinput --verbosity 0
+
+demo: migrate
+	$(PY) manage.py loaddata fixtures/demo.json --verbosity 0
+
+## make run: a living portal on http://127.0.0.1:8000 (SQLite, eager Celery)
+run: demo
+	@echo ""
+	@echo "Sapat is starting on http://127.0.0.1:8000"
+	@echo "Demo logins (password for all: $(DEMO_PASSWORD)):"
+	@echo "  director  - Director          quality  - Quality manager"
+	@echo "  deputy    - Deputy director   sysadmin - System administrator"
+	@echo "  pm        - Project manager   referent - Referent"
+	@echo "  trainer   - Trainer           staff    - Member of staff"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: the whole suite on the embedded default (SQLite, eager Celery)
+test: compilemessages
+	DJANGO_SETTINGS_MODULE=sapat.settings.test $(PY) -m pytest -n 2 -q
+
+## the tests that need a real Celery worker on Redis (REDIS_URL must be set)
+test-worker: compilemessages
+	DJANGO_SETTINGS_MODULE=sapat.settings.test $(PY) -m pytest -q -m worker -p celery.contrib.pytest
+
+## browser tests against Debian's /usr/bin/chromium
+e2e: compilemessages
+	DJANGO_SETTINGS_MODULE=sapat.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q -m e2e
+
+worker: install
+	$(VENV)/bin/celery -A sapat worker --loglevel INFO --concurrency 2
+
+beat: install
+	$(PY) manage.py sync_schedules
+	$(VENV)/bin/celery -A sapat beat --loglevel INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+messages: install
+	$(PY) manage.py makemessages --locale ky --locale ru --ignore=.venv --ignore=var --no-obsolete --no-location
+	$(PY) manage.py makemessages --domain djangojs --locale ky --locale ru --ignore=.venv --ignore=var --ignore=static/vendor --no-obsolete --no-location
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## refresh requirements.lock from pyproject.toml (hashes included)
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --quiet -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from sapat.registry import MenuEntry
+
+
+class CapaConfig(AppConfig):
+    name = "capa"
+    label = "capa"
+    verbose_name = _("nonconformities and actions")
+    menu = MenuEntry(
+        label=_("Nonconformities and actions"),
+        url_name="capa:index",
+        icon="bi-exclamation-triangle",
+        order=40,
+        procedures=("ДЖ-03", "ДЖ-04", "ДЖ-05"),
+    )
+    summary = _(
+        "Nonconforming service found at project and seminar control points, "
+        "corrections, corrective and preventive actions and the CAPA plan."
+    )
+    responsibilities = _(
+        "The director or the quality manager keeps and controls the CAPA plan; the "
+        "employee named in it is responsible for each action."
+    )

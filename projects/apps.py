@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from sapat.registry import MenuEntry
+
+
+class ProjectsConfig(AppConfig):
+    name = "projects"
+    label = "projects"
+    verbose_name = _("projects")
+    menu = MenuEntry(
+        label=_("Projects"),
+        url_name="projects:index",
+        icon="bi-kanban",
+        order=50,
+        procedures=("ДЖ-08", "ПК-02", "ПК-04"),
+    )
+    summary = _(
+        "Clients, accreditation and consulting projects from negotiation and contract "
+        "review to execution plans, weekly meetings, reports and closing; the client's"
+        " property."
+    )
+    responsibilities = _(
+        "The director sets complexity and appoints experts; the project manager and "
+        "the executive director control the project; the referent marks the tasks "
+        "done."
+    )

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from sapat.registry import MenuEntry
+
+
+class RecordsConfig(AppConfig):
+    name = "records"
+    label = "records"
+    verbose_name = _("records")
+    menu = MenuEntry(
+        label=_("Records"),
+        url_name="records:index",
+        icon="bi-archive",
+        order=30,
+        procedures=("ДЖ-02",),
+    )
+    summary = _(
+        "Records that prove the work was done: the nomenclature of files with "
+        "retention periods, storage, protection, disposal and backups."
+    )
+    responsibilities = _(
+        "The quality manager (with the office manager) keeps the nomenclature; the "
+        "system administrator keeps the backups."
+    )

@@ -1,0 +1,5 @@
+"""Sapat: the quality management portal."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

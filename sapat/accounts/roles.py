@@ -1,0 +1,213 @@
+"""The posts of the Quality Manual as role groups, and what each may do.
+
+The groups are created by a data migration; their model permissions are set
+from :data:`ROLES` after every ``migrate`` (``post_migrate``), because each
+later app adds the permissions of its own models. This table is the one place
+that says who may do what; the authority matrix page is generated from the
+groups, and the tests check it against the who-does-what table of the manual
+(DOMAIN.md §2).
+
+A group's name is its stable identifier (English); the label is translated.
+Permissions a role does not declare are removed on sync, so change roles here,
+not in the admin. Extra groups created in the admin are left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    group_name: str
+    label: str
+    duties: str
+    permissions: tuple[str, ...] = ()
+    #: Members may log in to the Django admin.
+    admin_access: bool = False
+
+
+# Every member of staff may read the organisation structure and see who is who.
+STAFF_BASELINE = (
+    "accounts.view_orgunit",
+    "accounts.view_user",
+)
+
+_CALENDAR = (
+    "accounts.view_calendarday",
+    "accounts.add_calendarday",
+    "accounts.change_calendarday",
+    "accounts.delete_calendarday",
+)
+_ORGANISATION = (
+    "accounts.view_organisationprofile",
+    "accounts.change_organisationprofile",
+    "accounts.add_orgunit",
+    "accounts.change_orgunit",
+)
+_USERS = (
+    "accounts.add_user",
+    "accounts.change_user",
+    "auth.view_group",
+)
+
+DIRECTOR = "director"
+DEPUTY_DIRECTOR = "deputy_director"
+EXECUTIVE_DIRECTOR = "executive_director"
+PR_DIRECTOR = "pr_director"
+FOUNDER = "founder"
+TOP_MANAGEMENT = "top_management"
+QUALITY_MANAGER = "quality_manager"
+OFFICE_MANAGER = "office_manager"
+SYSTEM_ADMINISTRATOR = "system_administrator"
+PROJECT_MANAGER = "project_manager"
+REFERENT = "referent"
+EXPERT = "expert"
+TRAINER = "trainer"
+STAFF = "staff"
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        DIRECTOR,
+        "Director",
+        _("Director"),
+        _(
+            "Heads the QMS; approves the Quality Manual, the policy, objectives, "
+            "procedures, plans, lists and reports; decides on complaints."
+        ),
+        (*_ORGANISATION, "accounts.view_calendarday"),
+        admin_access=True,
+    ),
+    Role(
+        DEPUTY_DIRECTOR,
+        "Deputy director",
+        _("Deputy director"),
+        _(
+            "Gives the QMS briefing to newcomers; prepares website content; "
+            "approves in the director's stead under a delegation."
+        ),
+        ("accounts.view_organisationprofile",),
+        admin_access=True,
+    ),
+    Role(
+        EXECUTIVE_DIRECTOR,
+        "Executive director",
+        _("Executive director"),
+        _("Controls the execution of projects together with project managers."),
+    ),
+    Role(
+        PR_DIRECTOR,
+        "PR director",
+        _("Public relations director"),
+        _("Prepares the information published on the website."),
+    ),
+    Role(
+        FOUNDER,
+        "Founder",
+        _("Member of the council of founders"),
+        _("Develops the quality objectives; provides resources with the director."),
+    ),
+    Role(
+        TOP_MANAGEMENT,
+        "Top management",
+        _("Top management"),
+        _(
+            "The director, the deputies, the PR director and the council of "
+            "founders: the only readers of the development concept and the "
+            "corporate objectives."
+        ),
+    ),
+    Role(
+        QUALITY_MANAGER,
+        "Quality manager",
+        _("Quality manager (management representative)"),
+        _(
+            "Keeps the nomenclature of files and the CAPA plan, announces "
+            "documents, reviews feedback weekly, plans internal audits, "
+            "systematises satisfaction data. Also called the quality specialist "
+            "or the authorised representative for quality."
+        ),
+        ("accounts.view_calendarday",),
+        admin_access=True,
+    ),
+    Role(
+        OFFICE_MANAGER,
+        "Office manager",
+        _("Office manager"),
+        _("Keeps the nomenclature of files with the quality manager; the calendar."),
+        _CALENDAR,
+        admin_access=True,
+    ),
+    Role(
+        SYSTEM_ADMINISTRATOR,
+        "System administrator",
+        _("System administrator"),
+        _(
+            "Manages accounts, roles, backups and certificates; publishes website "
+            "content; watches failed e-mails and tasks."
+        ),
+        (
+            *_USERS,
+            *_ORGANISATION,
+            *_CALENDAR,
+            "notify.view_email",
+            "notify.view_taskfailure",
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "axes.view_accesslog",
+            "django_celery_beat.view_periodictask",
+            "django_celery_beat.change_periodictask",
+        ),
+        admin_access=True,
+    ),
+    Role(
+        PROJECT_MANAGER,
+        "Project manager",
+        _("Project manager"),
+        _(
+            "Keeps every version of the contract; controls the project with the "
+            "executive director; assesses the project at its close."
+        ),
+    ),
+    Role(
+        REFERENT,
+        "Referent",
+        _("Referent"),
+        _(
+            "Marks the tasks of the execution plan done; keeps the client's "
+            "documents; monitors client satisfaction."
+        ),
+    ),
+    Role(
+        EXPERT,
+        "Expert",
+        _("Expert"),
+        _("Works in expert commissions appointed by the director."),
+    ),
+    Role(
+        TRAINER,
+        "Trainer",
+        _("Trainer"),
+        _(
+            "Verifies training materials, marks the topics covered each day, "
+            "writes the review and the service memo."
+        ),
+    ),
+    Role(
+        STAFF,
+        "Staff",
+        _("Member of staff"),
+        _("Reads the documents in force, keeps records, raises nonconformities."),
+    ),
+)
+
+ROLES_BY_KEY = {role.key: role for role in ROLES}
+ROLES_BY_GROUP = {role.group_name: role for role in ROLES}
+TOP_MANAGEMENT_ROLES = frozenset({DIRECTOR, DEPUTY_DIRECTOR, PR_DIRECTOR, FOUNDER})
+
+
+def role_permissions(role: Role) -> frozenset[str]:
+    return frozenset((*STAFF_BASELINE, *role.permissions))

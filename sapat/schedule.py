@@ -1,0 +1,83 @@
+"""Periodic work, declared in code and stored by django-celery-beat.
+
+``manage.py sync_schedules`` (also run after every ``migrate``) writes these
+entries as ``PeriodicTask`` rows named ``sapat:<key>``; rows of ours that are
+no longer declared are deleted, while tasks added by hand in the admin are
+left alone. Times are in the agency's time zone (``CELERY_TIMEZONE``).
+
+Later issues add their reminders here: each entry calls a task that calls an
+idempotent service (``notify(once_key=...)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PREFIX = "sapat:"
+
+
+@dataclass(frozen=True)
+class Entry:
+    task: str
+    #: crontab fields: minute, hour, day_of_week, day_of_month, month_of_year
+    crontab: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+SCHEDULE: dict[str, Entry] = {
+    "beat-heartbeat": Entry(
+        task="sapat.tasks.beat_heartbeat",
+        crontab={"minute": "*/5"},
+        description="Shows on /healthz/ that beat is alive.",
+    ),
+    "calendar-next-year": Entry(
+        task="sapat.accounts.tasks.calendar_seed_next_year",
+        crontab={
+            "minute": "0",
+            "hour": "6",
+            "day_of_month": "1",
+            "month_of_year": "12",
+        },
+        description="Adds next year's fixed public holidays every 1 December.",
+    ),
+}
+
+
+def sync_schedules() -> dict[str, int]:
+    """Make the beat database match :data:`SCHEDULE`; idempotent."""
+    from django.conf import settings
+    from django.db import transaction
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    created = updated = deleted = 0
+    with transaction.atomic():
+        for key, entry in SCHEDULE.items():
+            fields = {
+                "minute": "*",
+                "hour": "*",
+                "day_of_week": "*",
+                "day_of_month": "*",
+                "month_of_year": "*",
+                **entry.crontab,
+            }
+            crontab, _ = CrontabSchedule.objects.get_or_create(
+                timezone=settings.TIME_ZONE, **fields
+            )
+            _task, was_created = PeriodicTask.objects.update_or_create(
+                name=PREFIX + key,
+                defaults={
+                    "task": entry.task,
+                    "crontab": crontab,
+                    "interval": None,
+                    "description": entry.description,
+                    "enabled": True,
+                },
+            )
+            created += was_created
+            updated += not was_created
+        stale = PeriodicTask.objects.filter(name__startswith=PREFIX).exclude(
+            name__in=[PREFIX + key for key in SCHEDULE]
+        )
+        deleted = stale.count()
+        stale.delete()
+    return {"created": created, "updated": updated, "deleted": deleted}
