@@ -7,12 +7,13 @@ UV_VERSION := 0.13.9
 DEMO_PASSWORD := sapat-demo-2026
 export DJANGO_SETTINGS_MODULE ?= sapat.settings.dev
 
-.PHONY: run test install messages compilemessages lint format migrate demo worker beat e2e test-worker bench lock clean check
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+.PHONY: run test bench install messages compilemessages lint format migrate demo worker beat e2e test-worker bench lock clean check
+
+$(VENV)/.installed: requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -24,7 +25,11 @@ migrate: compilemessages
 	$(PY) manage.py migrate --noinput --verbosity 0
 
 demo: migrate
-	$(PY) manage.py loaddata fixtures/demo.json --verbosity 0
+	$(PY) manage.py seed_demo
+
+## make bench: timings that tests never assert (render + sign a PDF, ...)
+bench: compilemessages
+	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/pdf_bench.py
 
 ## make run: a living portal on http://127.0.0.1:8000 (SQLite, eager Celery)
 run: demo
@@ -70,9 +75,12 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-## refresh requirements.lock from pyproject.toml (hashes included)
-lock: install
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --quiet -o requirements.lock
+## refresh the locks from pyproject.toml (hashes included): production
+## (requirements.lock, used by the Dockerfile) and development (+ test tools)
+lock:
+	test -x $(VENV)/bin/uv || ($(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet "uv==$(UV_VERSION)")
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --quiet -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --quiet -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

@@ -5,14 +5,22 @@ Tasks are discovered in every installed app's ``tasks.py``. Without
 """
 
 import os
+import sys
 
 from celery import Celery
 from celery.signals import task_failure
+
+from sapat.settings.env import ConfigError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sapat.settings.dev")
 
 app = Celery("sapat")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+try:
+    # Reading the settings now turns a malformed variable into one line.
+    app.conf.broker_url  # noqa: B018
+except ConfigError as exc:
+    sys.exit(f"sapat: configuration error: {exc}")
 app.autodiscover_tasks()
 
 

@@ -12,11 +12,12 @@ from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 HISTORY_TYPES = {
-    "+": _("created"),
-    "~": _("changed"),
-    "-": _("deleted"),
+    "+": pgettext_lazy("history", "created"),
+    "~": pgettext_lazy("history", "changed"),
+    "-": pgettext_lazy("history", "deleted"),
 }
 
 

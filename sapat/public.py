@@ -17,5 +17,9 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "accounts:password_reset_done",
         "accounts:password_reset_confirm",
         "accounts:password_reset_complete",
+        "verify",
+        "quality_policy_public",
+        "structure_public",
+        "verify_code",
     }
 )

@@ -40,6 +40,26 @@ SCHEDULE: dict[str, Entry] = {
         },
         description="Adds next year's fixed public holidays every 1 December.",
     ),
+    "concept-review-december": Entry(
+        task="sapat.quality.tasks.concept_review_reminders",
+        crontab={
+            "minute": "0",
+            "hour": "9",
+            "day_of_month": "1,15",
+            "month_of_year": "12",
+        },
+        description="Reminds top management to review the concept by 15 January.",
+    ),
+    "concept-review-january": Entry(
+        task="sapat.quality.tasks.concept_review_reminders",
+        crontab={
+            "minute": "0",
+            "hour": "9",
+            "day_of_month": "10",
+            "month_of_year": "1",
+        },
+        description="Last reminder before the 15 January deadline.",
+    ),
 }
 
 

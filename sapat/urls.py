@@ -6,6 +6,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from sapat.quality.urls import public_urlpatterns as quality_public_urls
+from sapat.signing.urls import public_urlpatterns as signing_public_urls
+
 from . import views
 
 handler403 = "sapat.views.error_403"
@@ -18,6 +21,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("sapat.accounts.urls")),
     path("notifications/", include("sapat.notify.urls")),
+    path("signing/", include("sapat.signing.urls")),
+    *signing_public_urls,
+    *quality_public_urls,
     path("quality/", include("sapat.quality.urls")),
     path("documents/", include("documents.urls")),
     path("records/", include("records.urls")),

@@ -34,6 +34,29 @@ class Role:
 STAFF_BASELINE = (
     "accounts.view_orgunit",
     "accounts.view_user",
+    # The policy, process cards, KPIs and clause map are open to all staff;
+    # the concept and corporate objectives are granted object by object.
+    "quality.view_qualitypolicy",
+    "quality.view_processcard",
+    "quality.view_indicator",
+    "quality.view_measurement",
+    "quality.view_isoclause",
+)
+
+_QUALITY_SYSTEM = (
+    "quality.add_qualitypolicy",
+    "quality.change_qualitypolicy",
+    "quality.add_processcard",
+    "quality.change_processcard",
+    "quality.add_indicator",
+    "quality.change_indicator",
+    "quality.add_measurement",
+    "quality.add_objective",
+)
+# Top management drafts the concept and the corporate objectives (§5.4.1).
+_STRATEGY = (
+    "quality.add_developmentconcept",
+    "quality.add_objective",
 )
 
 _CALENDAR = (
@@ -78,7 +101,7 @@ ROLES: tuple[Role, ...] = (
             "Heads the QMS; approves the Quality Manual, the policy, objectives, "
             "procedures, plans, lists and reports; decides on complaints."
         ),
-        (*_ORGANISATION, "accounts.view_calendarday"),
+        (*_ORGANISATION, "accounts.view_calendarday", *_QUALITY_SYSTEM),
         admin_access=True,
     ),
     Role(
@@ -109,6 +132,7 @@ ROLES: tuple[Role, ...] = (
         "Founder",
         _("Member of the council of founders"),
         _("Develops the quality objectives; provides resources with the director."),
+        _STRATEGY,
     ),
     Role(
         TOP_MANAGEMENT,
@@ -119,6 +143,7 @@ ROLES: tuple[Role, ...] = (
             "founders: the only readers of the development concept and the "
             "corporate objectives."
         ),
+        _STRATEGY,
     ),
     Role(
         QUALITY_MANAGER,
@@ -130,14 +155,17 @@ ROLES: tuple[Role, ...] = (
             "systematises satisfaction data. Also called the quality specialist "
             "or the authorised representative for quality."
         ),
-        ("accounts.view_calendarday",),
+        ("accounts.view_calendarday", *_QUALITY_SYSTEM),
         admin_access=True,
     ),
     Role(
         OFFICE_MANAGER,
         "Office manager",
         _("Office manager"),
-        _("Keeps the nomenclature of files with the quality manager; the calendar."),
+        _(
+            "Keeps the nomenclature of files with the quality manager, and the "
+            "working calendar."
+        ),
         _CALENDAR,
         admin_access=True,
     ),

@@ -75,8 +75,53 @@ register(
         "accounts.calendar_seeded",
         title=_("Public holidays of %(year)s added"),
         body=_(
-            "%(count)s fixed public holidays were added to the working calendar. "
+            "Fixed public holidays added to the working calendar: %(count)s. "
             "Add the movable holidays and the moved days off by hand."
         ),
+    )
+)
+register(
+    Event(
+        "signing.sign_requested",
+        title=_("Awaiting your signature: %(title)s"),
+        body=_("Open it, read it, then agree, approve or return it with remarks."),
+    )
+)
+register(
+    Event(
+        "signing.approved",
+        title=_("Approved: %(title)s"),
+        body=_("The signed PDF is being prepared; it appears on the page."),
+    )
+)
+register(
+    Event(
+        "signing.returned",
+        title=_("Returned with remarks: %(title)s"),
+        body=_("Remarks: %(comment)s"),
+    )
+)
+register(
+    Event(
+        "signing.delegated",
+        title=_("You approve for %(principal)s"),
+        body=_("From %(starts_on)s to %(ends_on)s you may approve in their stead."),
+    )
+)
+register(
+    Event(
+        "quality.target_missed",
+        title=_("Target missed: %(indicator)s"),
+        body=_(
+            "Value %(value)s against the target %(target)s for the period from "
+            "%(period)s. Consider raising a nonconformity."
+        ),
+    )
+)
+register(
+    Event(
+        "quality.concept_review_due",
+        title=_("The development concept is to be reviewed by %(deadline)s"),
+        body=_("Review it from the year's results and the management review."),
     )
 )

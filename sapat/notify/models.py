@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -70,7 +71,7 @@ class Email(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
-        SENT = "sent", _("sent")
+        SENT = "sent", pgettext_lazy("e-mail status", "sent")
         FAILED = "failed", _("failed")
 
     to = models.EmailField(_("to"))
@@ -99,7 +100,7 @@ class Email(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("e-mail")
+        verbose_name = _("e-mail message")
         verbose_name_plural = _("outbox")
         ordering = ["-created_at", "-id"]
 

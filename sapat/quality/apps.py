@@ -23,3 +23,20 @@ class QualityConfig(AppConfig):
         "The director approves the policy and the objectives; the council of founders "
         "develops the objectives; process owners agree their cards."
     )
+
+    def ready(self) -> None:
+        from sapat.registry import DashboardBlock, dashboard
+
+        from . import evidence
+        from .dashboard import kpi_block
+        from .selectors import approved_process_cards_per_clause
+
+        evidence.register("document", approved_process_cards_per_clause)
+        dashboard.register(
+            DashboardBlock(
+                key="quality.kpis",
+                template="quality/_kpi_block.html",
+                context=kpi_block,
+                order=20,
+            )
+        )

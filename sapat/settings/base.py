@@ -248,8 +248,24 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Signing ----------------------------------------------------------------
+# The organisation's signing key and certificate (PEM). Never in the repo:
+# ``manage.py signing_init`` creates a self-signed pair where none exists.
+SIGNING_KEY_PATH = env_str("SIGNING_KEY_PATH") or str(
+    BASE_DIR / "var" / "keys" / "signing-key.pem"
+)
+SIGNING_CERT_PATH = env_str("SIGNING_CERT_PATH") or str(
+    BASE_DIR / "var" / "keys" / "signing-cert.pem"
+)
+SIGNING_KEY_PASSWORD = env_str("SIGNING_KEY_PASSWORD")
+
+# django-ratelimit counts in the default cache (Redis in production).
+RATELIMIT_USE_CACHE = "default"
 
 # --- Sapat ------------------------------------------------------------------
 # Reminders and e-mails link back to the portal with this origin.

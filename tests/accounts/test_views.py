@@ -155,9 +155,10 @@ def test_authority_matrix_is_generated_from_the_groups(client, staff):
     }
     director_column = roles.index("director")
     staff_column = roles.index("staff")
-    profile_rows = [
-        row for label, row in cells.items() if "organisation profile" in label
-    ]
+    from sapat.accounts.models import OrganisationProfile
+
+    name = str(OrganisationProfile._meta.verbose_name)
+    profile_rows = [row for label, row in cells.items() if name in label]
     assert any(row[director_column] for row in profile_rows)
     assert not any(row[staff_column] for row in profile_rows)
 
