@@ -15,6 +15,8 @@ case "${SAPAT_MIGRATIONS:-skip}" in
     apply)
         python manage.py migrate --noinput
         python manage.py sync_schedules
+        # The organisation's signing key: created once on the keys volume.
+        python manage.py signing_init
         ;;
     wait)
         timeout="${SAPAT_MIGRATIONS_TIMEOUT:-300}"

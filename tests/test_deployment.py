@@ -313,6 +313,7 @@ def test_entrypoint_applies_migrations_and_syncs_schedules_before_the_command(
     assert calls == [
         "python manage.py migrate --noinput",
         "python manage.py sync_schedules",
+        "python manage.py signing_init",
         "started",
     ]
 
