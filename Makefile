@@ -8,7 +8,7 @@ DEMO_PASSWORD := sapat-demo-2026
 export DJANGO_SETTINGS_MODULE ?= sapat.settings.dev
 
 
-.PHONY: run test bench install messages compilemessages lint format migrate demo worker beat e2e test-worker bench lock clean check
+.PHONY: run test bench install messages compilemessages lint format migrate demo worker beat e2e test-worker lock clean
 
 $(VENV)/.installed: requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,9 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 ## make bench: timings that tests never assert (render + sign a PDF, ...)
-bench: compilemessages
+bench: migrate
 	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/pdf_bench.py
+	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/documents_bench.py
 
 ## make run: a living portal on http://127.0.0.1:8000 (SQLite, eager Celery)
 run: demo

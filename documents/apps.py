@@ -24,3 +24,28 @@ class DocumentsConfig(AppConfig):
         "The director approves; the director or the quality manager announces "
         "documents in force; all staff read them."
     )
+
+    def ready(self) -> None:
+        from sapat.quality import evidence
+        from sapat.registry import DashboardBlock, dashboard
+        from sapat.signing.signals import approved
+
+        from .dashboard import to_acknowledge_block
+        from .selectors import documents_per_clause
+        from .services.register import link_structured
+
+        def _list_approved(sender, instance, actor, **kwargs):
+            link_structured(obj=instance, actor=actor)
+
+        approved.connect(
+            _list_approved, weak=False, dispatch_uid="documents.link_structured"
+        )
+        evidence.register("document", documents_per_clause)
+        dashboard.register(
+            DashboardBlock(
+                key="documents.to_acknowledge",
+                template="documents/_acknowledge_block.html",
+                context=to_acknowledge_block,
+                order=15,
+            )
+        )

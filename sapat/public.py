@@ -20,6 +20,8 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "verify",
         "quality_policy_public",
         "structure_public",
+        "documents_public",
+        "documents_public_download",
         "verify_code",
     }
 )

@@ -60,6 +60,31 @@ SCHEDULE: dict[str, Entry] = {
         },
         description="Last reminder before the 15 January deadline.",
     ),
+    "documents-in-force": Entry(
+        task="documents.tasks.bring_revisions_in_force",
+        crontab={"minute": "5", "hour": "0"},
+        description="Brings approved revisions in force on their effective date.",
+    ),
+    "documents-review": Entry(
+        task="documents.tasks.review_reminders",
+        crontab={"minute": "0", "hour": "8"},
+        description="Tells owners 30 days before a document review, and when late.",
+    ),
+    "documents-acknowledgements": Entry(
+        task="documents.tasks.acknowledgement_reminders",
+        crontab={"minute": "0", "hour": "9", "day_of_week": "1"},
+        description="Reminds those who have not acknowledged a document in force.",
+    ),
+    "documents-external-check": Entry(
+        task="documents.tasks.external_check_reminders",
+        crontab={"minute": "0", "hour": "9", "day_of_week": "1"},
+        description="Asks the responsible people to check external documents.",
+    ),
+    "documents-letters-due": Entry(
+        task="documents.tasks.letter_due_reminders",
+        crontab={"minute": "30", "hour": "8"},
+        description="Reminds executors of letters due soon or overdue.",
+    ),
 }
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from documents.urls import public_urlpatterns as documents_public_urls
 from sapat.quality.urls import public_urlpatterns as quality_public_urls
 from sapat.signing.urls import public_urlpatterns as signing_public_urls
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("signing/", include("sapat.signing.urls")),
     *signing_public_urls,
     *quality_public_urls,
+    *documents_public_urls,
     path("quality/", include("sapat.quality.urls")),
     path("documents/", include("documents.urls")),
     path("records/", include("records.urls")),

@@ -41,6 +41,32 @@ STAFF_BASELINE = (
     "quality.view_indicator",
     "quality.view_measurement",
     "quality.view_isoclause",
+    # Documents open to all staff; restricted ones are granted row by row.
+    "documents.add_changerequest",
+    "documents.view_externaldocument",
+)
+
+# The quality manager keeps the register and the single list (§4.2.3).
+_DOCUMENTS = (
+    "documents.add_document",
+    "documents.change_document",
+    "documents.view_document",
+    "documents.add_documentrevision",
+    "documents.change_documentrevision",
+    "documents.view_documentrevision",
+    "documents.add_papercopy",
+    "documents.change_papercopy",
+    "documents.view_papercopy",
+    "documents.change_changerequest",
+    "documents.view_changerequest",
+    "documents.add_externaldocument",
+    "documents.change_externaldocument",
+)
+# The office manager registers incoming and outgoing letters (РИ-05).
+_LETTERS = (
+    "documents.add_letter",
+    "documents.change_letter",
+    "documents.view_letter",
 )
 
 _QUALITY_SYSTEM = (
@@ -101,7 +127,13 @@ ROLES: tuple[Role, ...] = (
             "Heads the QMS; approves the Quality Manual, the policy, objectives, "
             "procedures, plans, lists and reports; decides on complaints."
         ),
-        (*_ORGANISATION, "accounts.view_calendarday", *_QUALITY_SYSTEM),
+        (
+            *_ORGANISATION,
+            "accounts.view_calendarday",
+            *_QUALITY_SYSTEM,
+            *_DOCUMENTS,
+            *_LETTERS,
+        ),
         admin_access=True,
     ),
     Role(
@@ -155,7 +187,12 @@ ROLES: tuple[Role, ...] = (
             "systematises satisfaction data. Also called the quality specialist "
             "or the authorised representative for quality."
         ),
-        ("accounts.view_calendarday", *_QUALITY_SYSTEM),
+        (
+            "accounts.view_calendarday",
+            *_QUALITY_SYSTEM,
+            *_DOCUMENTS,
+            "documents.view_letter",
+        ),
         admin_access=True,
     ),
     Role(
@@ -166,7 +203,14 @@ ROLES: tuple[Role, ...] = (
             "Keeps the nomenclature of files with the quality manager, and the "
             "working calendar."
         ),
-        _CALENDAR,
+        (
+            *_CALENDAR,
+            *_LETTERS,
+            "documents.view_document",
+            "documents.add_papercopy",
+            "documents.change_papercopy",
+            "documents.view_papercopy",
+        ),
         admin_access=True,
     ),
     Role(

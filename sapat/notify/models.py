@@ -72,7 +72,7 @@ class Email(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
         SENT = "sent", pgettext_lazy("e-mail status", "sent")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", pgettext_lazy("e-mail status", "failed")
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)

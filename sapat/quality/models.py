@@ -94,7 +94,7 @@ class QualityPolicy(Approvable):
     def get_absolute_url(self) -> str:
         return reverse("quality:policy_detail", args=[self.pk])
 
-    def on_approved(self) -> None:
+    def on_approved(self, actor=None) -> None:
         from sapat.signing.models import ApprovalStatus
         from sapat.signing.services import approvable_supersede
 
@@ -211,6 +211,11 @@ class Objective(Approvable):
     @property
     def is_restricted(self) -> bool:
         return self.level == self.Level.CORPORATE
+
+    def viewable_by(self, user) -> bool:
+        if not self.is_restricted:
+            return bool(user and user.is_authenticated and user.is_active)
+        return super().viewable_by(user)
 
     def clean(self) -> None:
         if self.level == self.Level.SERVICE and not self.service:

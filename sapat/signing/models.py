@@ -19,9 +19,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -59,7 +61,18 @@ APPROVAL_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _file_digest(value: FieldFile) -> str:
+    digest = hashlib.sha256()
+    with value.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _canonical(value):
+    if isinstance(value, FieldFile):
+        # A file is signed by its content, not its name.
+        return _file_digest(value) if value else ""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -89,6 +102,10 @@ class Approvable(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, editable=False)
 
+    #: The allowed moves of ``approval_status``. A subclass with a longer
+    #: lifecycle (a document revision comes in force, then goes obsolete)
+    #: extends the statuses and this table; the services refuse any other move.
+    transitions: dict[str, frozenset[str]] = APPROVAL_TRANSITIONS
     #: Field names whose values are signed; a change after signing is visible.
     signed_fields: tuple[str, ...] = ()
     #: Template of the signed PDF, rendered by ``sapat.signing.pdf``.
@@ -134,11 +151,22 @@ class Approvable(models.Model):
     def approval_title(self) -> str:
         return str(self)
 
+    def viewable_by(self, user) -> bool:
+        """Whether ``user`` may read this object (and so sign or verify it).
+
+        The view permission on the model or the object by default; a model
+        whose visibility follows another rule (a revision follows its
+        document) overrides this.
+        """
+        from sapat.access import can
+
+        return can(user, "view", self)
+
     def approval_problems(self) -> list[str]:
         """Why this cannot be sent for approval yet (empty: it can)."""
         return []
 
-    def on_approved(self) -> None:
+    def on_approved(self, actor=None) -> None:
         """Called by the approval service inside its transaction."""
 
 
@@ -228,7 +256,7 @@ class Delegation(models.Model):
         related_name="delegations_received",
     )
     starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    ends_on = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=300)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -395,7 +423,7 @@ class SignedPDF(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("being prepared")
         READY = "ready", _("ready")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", pgettext_lazy("signed PDF status", "failed")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()

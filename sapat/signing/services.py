@@ -23,7 +23,6 @@ from sapat.history import attribute
 from sapat.notify.services import notify
 
 from .models import (
-    APPROVAL_TRANSITIONS,
     ROUTE_TRANSITIONS,
     Approvable,
     ApprovalRoute,
@@ -36,6 +35,7 @@ from .models import (
     SignedPDF,
     StepStatus,
 )
+from .signals import approved
 
 
 def confirm_password(*, user: User, password: str, request=None) -> None:
@@ -67,13 +67,14 @@ def _lock(obj: models.Model) -> models.Model:
 
 
 def _move(obj: Approvable, new_status: str, *, actor, reason: str) -> None:
-    allowed = APPROVAL_TRANSITIONS[obj.approval_status]
+    allowed = obj.transitions.get(obj.approval_status, frozenset())
     if new_status not in allowed:
+        labels = dict(obj._meta.get_field("approval_status").flatchoices)
         raise ValidationError(
             _("This cannot go from “%(old)s” to “%(new)s”.")
             % {
-                "old": ApprovalStatus(obj.approval_status).label,
-                "new": ApprovalStatus(new_status).label,
+                "old": labels.get(obj.approval_status, obj.approval_status),
+                "new": labels.get(new_status, new_status),
             },
             code="transition",
         )
@@ -261,6 +262,17 @@ def _step_for(
         RouteStep.objects.select_for_update().select_related("signer").get(pk=step.pk)
     )
     if step.pk not in {s.pk for s in active_steps(route)}:
+        waiting = [
+            s.signer.get_full_name()
+            for s in route.steps.select_related("signer")
+            if s.meaning == Meaning.AGREED and s.status == StepStatus.PENDING
+        ]
+        if step.meaning == Meaning.APPROVED and waiting:
+            raise ValidationError(
+                _("Not everyone has agreed yet: %(names)s.")
+                % {"names": ", ".join(waiting)},
+                code="not_agreed",
+            )
         raise ValidationError(
             _("This step is not awaiting a signature (already signed, or not yet)."),
             code="not_active",
@@ -327,7 +339,8 @@ def _route_sign(*, step: RouteStep, actor: User, comment: str) -> Signature:
     if step.meaning == Meaning.APPROVED:
         _route_move(route, RouteStatus.APPROVED, actor=actor)
         _move(obj, ApprovalStatus.APPROVED, actor=actor, reason=_("Approved"))
-        obj.on_approved()
+        obj.on_approved(actor=actor)
+        approved.send(sender=type(obj), instance=obj, actor=actor)
         pdf = signed_pdf_queue(obj=obj)
         notify(
             recipients=[route.started_by],
@@ -399,6 +412,21 @@ def route_cancel(*, route: ApprovalRoute, actor: User) -> ApprovalRoute:
     obj = _lock(route.content_object)
     _move(obj, ApprovalStatus.DRAFT, actor=actor, reason=_("Approval withdrawn"))
     return route
+
+
+@transaction.atomic
+def approval_move(
+    *, obj: Approvable, new_status: str, actor: User | None, reason: str
+) -> Approvable:
+    """Move ``obj`` along its own ``transitions`` table (beyond approval).
+
+    For the statuses an app adds after "approved" (a document revision comes
+    in force, then goes obsolete). Locks the row; raises ``ValidationError``
+    for a move the table does not allow.
+    """
+    obj = _lock(obj)
+    _move(obj, new_status, actor=actor, reason=reason)
+    return obj
 
 
 @transaction.atomic

@@ -35,9 +35,14 @@ def _object_or_404(content_type_id: int, object_id: int, user):
     if model is None:
         raise Http404
     obj = model._default_manager.filter(pk=object_id).first()
-    if obj is None or not can(user, "view", obj):
+    if obj is None or not _viewable(obj, user):
         raise Http404
     return obj
+
+
+def _viewable(obj, user) -> bool:
+    viewable_by = getattr(obj, "viewable_by", None)
+    return viewable_by(user) if viewable_by else can(user, "view", obj)
 
 
 def _form_errors_to_messages(request, error: ValidationError) -> None:
@@ -57,7 +62,7 @@ def inbox(request):
 def _step_view(request, pk: int, *, form_class, template: str, act):
     step = get_object_or_404(RouteStep.objects.select_related("route"), pk=pk)
     obj = step.route.content_object
-    if obj is None or not can(request.user, "view", obj):
+    if obj is None or not _viewable(obj, request.user):
         raise Http404
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -141,7 +146,7 @@ def route_cancel(request, pk: int):
 
     route = get_object_or_404(ApprovalRoute, pk=pk)
     obj = route.content_object
-    if obj is None or not can(request.user, "view", obj):
+    if obj is None or not _viewable(obj, request.user):
         raise Http404
     try:
         services.route_cancel(route=route, actor=request.user)
@@ -156,7 +161,7 @@ def pdf_status(request, pk: int):
     """The PDF card, polled by htmx while the PDF is being prepared."""
     record = get_object_or_404(SignedPDF, pk=pk)
     obj = record.content_object
-    if obj is None or not can(request.user, "view", obj):
+    if obj is None or not _viewable(obj, request.user):
         raise Http404
     return render(request, "signing/_pdf.html", {"pdf": record})
 
@@ -164,7 +169,7 @@ def pdf_status(request, pk: int):
 def pdf_download(request, pk: int):
     record = get_object_or_404(SignedPDF, pk=pk, status=SignedPDF.Status.READY)
     obj = record.content_object
-    if obj is None or not can(request.user, "view", obj):
+    if obj is None or not _viewable(obj, request.user):
         raise Http404
     return FileResponse(
         record.file.open("rb"),

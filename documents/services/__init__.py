@@ -1,0 +1,1 @@
+"""Every change in document control: the register, external documents, letters."""

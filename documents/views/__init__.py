@@ -1,0 +1,1 @@
+"""Document control pages: the register, external documents, letters."""
