@@ -44,7 +44,12 @@ def document_list(
     """
     from .search import search_documents
 
-    queryset = visible_documents(user=user).select_related("owner", "owner_unit")
+    # search_text can hold a whole manual: never load it for a list.
+    queryset = (
+        visible_documents(user=user)
+        .select_related("owner", "owner_unit")
+        .defer("search_text")
+    )
     if status:
         queryset = queryset.filter(status=status)
     else:

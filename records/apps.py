@@ -23,3 +23,13 @@ class RecordsConfig(AppConfig):
         "The quality manager (with the office manager) keeps the nomenclature; the "
         "system administrator keeps the backups."
     )
+
+    def ready(self) -> None:
+        from sapat.signing.signals import pdf_ready
+
+        def _file(sender, instance, pdf, **kwargs):
+            from .services import file_signed_pdf
+
+            file_signed_pdf(obj=instance, pdf=pdf)
+
+        pdf_ready.connect(_file, weak=False, dispatch_uid="records.file_signed_pdf")

@@ -80,6 +80,16 @@ SCHEDULE: dict[str, Entry] = {
         crontab={"minute": "0", "hour": "9", "day_of_week": "1"},
         description="Asks the responsible people to check external documents.",
     ),
+    "records-disposal-due": Entry(
+        task="records.tasks.disposal_due_reminders",
+        crontab={"minute": "0", "hour": "9", "day_of_month": "1"},
+        description="Lists the records due for disposal to the quality manager.",
+    ),
+    "records-nightly-backup": Entry(
+        task="records.backup_tasks.nightly_backup",
+        crontab={"minute": "30", "hour": "2"},
+        description="Database and media archive; the last 14 are kept.",
+    ),
     "documents-letters-due": Entry(
         task="documents.tasks.letter_due_reminders",
         crontab={"minute": "30", "hour": "8"},

@@ -121,6 +121,16 @@ class Document(models.Model):
         blank=True,
         related_name="documents",
     )
+    # The nomenclature of files is the manual's single list: every document
+    # belongs to one of its items (records control; re-pointed each year).
+    nomenclature_item = models.ForeignKey(
+        "records.NomenclatureItem",
+        verbose_name=_("nomenclature item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
     #: Casefolded code, normalised code, title and text of the revision in
     #: force: what the search looks in (see documents.selectors).
     search_text = models.TextField(editable=False, default="")

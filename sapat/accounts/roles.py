@@ -44,6 +44,10 @@ STAFF_BASELINE = (
     # Documents open to all staff; restricted ones are granted row by row.
     "documents.add_changerequest",
     "documents.view_externaldocument",
+    # Staff read the nomenclature and file records of their work.
+    "records.view_nomenclature",
+    "records.view_nomenclatureitem",
+    "records.add_record",
 )
 
 # The quality manager keeps the register and the single list (§4.2.3).
@@ -61,6 +65,24 @@ _DOCUMENTS = (
     "documents.view_changerequest",
     "documents.add_externaldocument",
     "documents.change_externaldocument",
+)
+# The quality manager (with the office manager) keeps the nomenclature of
+# files and the records (§4.2.3, ДЖ-02).
+_RECORDS = (
+    "records.add_nomenclature",
+    "records.change_nomenclature",
+    "records.view_nomenclature",
+    "records.add_nomenclatureitem",
+    "records.change_nomenclatureitem",
+    "records.delete_nomenclatureitem",
+    "records.view_nomenclatureitem",
+    "records.readrecords_nomenclatureitem",
+    "records.add_record",
+    "records.change_record",
+    "records.view_record",
+    "records.add_disposalact",
+    "records.change_disposalact",
+    "records.view_disposalact",
 )
 # The office manager registers incoming and outgoing letters (РИ-05).
 _LETTERS = (
@@ -133,6 +155,7 @@ ROLES: tuple[Role, ...] = (
             *_QUALITY_SYSTEM,
             *_DOCUMENTS,
             *_LETTERS,
+            *_RECORDS,
         ),
         admin_access=True,
     ),
@@ -191,6 +214,7 @@ ROLES: tuple[Role, ...] = (
             "accounts.view_calendarday",
             *_QUALITY_SYSTEM,
             *_DOCUMENTS,
+            *_RECORDS,
             "documents.view_letter",
         ),
         admin_access=True,
@@ -210,6 +234,7 @@ ROLES: tuple[Role, ...] = (
             "documents.add_papercopy",
             "documents.change_papercopy",
             "documents.view_papercopy",
+            *_RECORDS,
         ),
         admin_access=True,
     ),

@@ -162,6 +162,10 @@ class Approvable(models.Model):
 
         return can(user, "view", self)
 
+    def pdf_context(self) -> dict:
+        """Extra context for ``pdf_template`` (e.g. rows fetched in bulk)."""
+        return {}
+
     def approval_problems(self) -> list[str]:
         """Why this cannot be sent for approval yet (empty: it can)."""
         return []

@@ -35,7 +35,7 @@ from .models import (
     SignedPDF,
     StepStatus,
 )
-from .signals import approved
+from .signals import approved, pdf_ready
 
 
 def confirm_password(*, user: User, password: str, request=None) -> None:
@@ -596,6 +596,7 @@ def _render_and_sign(*, obj: Approvable, record: SignedPDF, verify_url: str) -> 
             "document_code": obj.document_code,
             "revision": record.object_version,
             "controlled": True,
+            **obj.pdf_context(),
         },
     )
     profile = OrganisationProfile.load()
@@ -640,6 +641,8 @@ def signed_pdf_render(*, pdf_id: int) -> SignedPDF | None:
                 superseded_by__isnull=True,
                 status=SignedPDF.Status.READY,
             ).exclude(pk=record.pk).update(superseded_by=record)
+            obj = record.content_object
+            pdf_ready.send(sender=type(obj), instance=obj, pdf=record)
     if error:
         raise PdfRenderError(error)
     return record

@@ -6,3 +6,8 @@ from django.dispatch import Signal
 #: ``instance`` the approved object, ``actor`` who approved. Document control
 #: lists approved quality objects in its register this way.
 approved = Signal()
+
+#: Sent when a signed PDF is ready (inside its transaction): ``sender`` is
+#: the signed object's model, ``instance`` the object, ``pdf`` the
+#: SignedPDF. Records control files it under its nomenclature item.
+pdf_ready = Signal()

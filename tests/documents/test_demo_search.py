@@ -15,6 +15,7 @@ def demo():
         "loaddata",
         "fixtures/demo.json",
         "fixtures/quality.json",
+        "fixtures/records.json",
         "fixtures/documents.json",
         verbosity=0,
     )

@@ -22,6 +22,7 @@ def loaded(db):
         "loaddata",
         "fixtures/demo.json",
         "fixtures/quality.json",
+        "fixtures/records.json",
         "fixtures/documents.json",
         verbosity=0,
     )

@@ -17,7 +17,12 @@ from sapat.quality.models import QualityPolicy
 from sapat.signing import services
 from sapat.signing.models import ApprovalStatus, SignedPDF
 
-FIXTURES = ["fixtures/demo.json", "fixtures/quality.json", "fixtures/documents.json"]
+FIXTURES = [
+    "fixtures/demo.json",
+    "fixtures/quality.json",
+    "fixtures/records.json",
+    "fixtures/documents.json",
+]
 
 
 class Command(BaseCommand):
