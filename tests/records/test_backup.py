@@ -40,6 +40,15 @@ from tests.quality.factories import PolicyFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are quoted in English (the portal's default is Kyrgyz)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 # --- Helpers --------------------------------------------------------------------
 
 
