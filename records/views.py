@@ -11,19 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sapat.forms import errors_to_form
+
 from . import selectors, services
 from .forms import DisposalActForm, ItemForm, NomenclatureForm, RecordForm, SectionForm
 from .models import DisposalAct, Nomenclature, NomenclatureItem, Record, RecordFile
 
 PAGE_SIZE = 25
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @permission_required("records.view_nomenclature", raise_exception=True)
@@ -77,7 +71,7 @@ def nomenclature_create(request):
                     actor=request.user, year=data["year"]
                 )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The nomenclature was created as a draft."))
             return redirect(nomenclature.get_absolute_url())
@@ -94,7 +88,7 @@ def section_create(request, year: int):
                 actor=request.user, nomenclature=nomenclature, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(nomenclature.get_absolute_url())
@@ -114,7 +108,7 @@ def _item_form_view(request, nomenclature, item=None):
         try:
             saved = services.item_save(actor=request.user, item=item, **fields)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(saved.get_absolute_url())
@@ -190,7 +184,7 @@ def record_create(request):
         try:
             record = services.record_register(actor=request.user, files=files, **data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The record was registered."))
             return redirect(record.get_absolute_url())
@@ -270,7 +264,7 @@ def act_create(request):
         try:
             act = services.disposal_act_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request, _("The act was drawn up; send it to the commission.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.access import visible_to
+from sapat.forms import save_form
 
 from ..forms_external import ExternalDocumentForm
 from ..models import ExternalDocument
@@ -64,27 +64,6 @@ def external_list_query(
     return queryset.order_by("title", "pk")
 
 
-def errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _save(request, form, save, *, template: str, context: dict | None = None):
-    """Validate ``form``, call ``save(data)`` (a service), map its errors back."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(obj.get_absolute_url())
-    return render(request, template, {"form": form, **(context or {})})
-
-
 @permission_required("documents.view_externaldocument", raise_exception=True)
 def external_list(request):
     params = {
@@ -124,7 +103,7 @@ def external_create(request):
             "status": ExternalDocument.Status.IN_FORCE,
         },
     )
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.external_register(actor=request.user, **data),
@@ -155,7 +134,7 @@ def external_detail(request, pk: int):
 def external_edit(request, pk: int):
     document = get_object_or_404(ExternalDocument, pk=pk)
     form = ExternalDocumentForm(request.POST or None, instance=document)
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.external_update(

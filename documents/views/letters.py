@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.access import visible_to
+from sapat.forms import save_form
 
 from ..forms_external import LetterEditForm, LetterForm
 from ..models import Letter, LetterFile
 from ..services import letters as services
-from .external import errors_to_form, text_search
+from .external import text_search
 
 PAGE_SIZE = 25
 
@@ -86,19 +87,6 @@ def _letter(request, pk: int) -> Letter:
     )
 
 
-def _save(request, form, save, *, template: str, context: dict | None = None):
-    """Validate ``form``, call ``save(data)`` (a service), map its errors back."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(dict(form.cleaned_data))
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(obj.get_absolute_url())
-    return render(request, template, {"form": form, **(context or {})})
-
-
 @permission_required("documents.view_letter", raise_exception=True)
 def letter_list(request):
     params = {
@@ -135,7 +123,7 @@ def letter_create(request):
         request.FILES or None,
         initial={"date": timezone.localdate()},
     )
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.letter_register(actor=request.user, **data),
@@ -165,7 +153,7 @@ def letter_detail(request, pk: int):
 def letter_edit(request, pk: int):
     letter = get_object_or_404(Letter, pk=pk)
     form = LetterEditForm(request.POST or None, request.FILES or None, instance=letter)
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.letter_update(letter=letter, actor=request.user, **data),

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sapat.forms import errors_to_form
+
 from .. import selectors
 from ..compare import compare_texts
 from ..forms import (
@@ -28,14 +30,6 @@ from ..models.register import Access, DocumentStatus, DocumentType, RevisionStat
 from ..services import register as services
 
 PAGE_SIZE = 25
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _document(request, pk: int) -> Document:
@@ -93,7 +87,7 @@ def document_create(request):
         try:
             document = services.document_create(actor=request.user, **data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The document was registered."))
             return redirect(document.get_absolute_url())
@@ -122,7 +116,7 @@ def document_edit(request, pk: int):
                 document=document, actor=request.user, m2m=m2m, **data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(document.get_absolute_url())
@@ -197,7 +191,7 @@ def revision_create(request, pk: int):
                     document=document, actor=request.user, **data
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("The draft revision was created."))
                 return redirect(revision.get_absolute_url())
@@ -225,7 +219,7 @@ def revision_edit(request, pk: int, number: int):
                 **data,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(revision.get_absolute_url())
@@ -377,7 +371,7 @@ def change_request_create(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Your proposal was sent to the owner."))
             return redirect(document.get_absolute_url())
@@ -403,7 +397,7 @@ def change_request_decide(request, pk: int):
                 decision=form.cleaned_data["decision"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The proposal was decided."))
             return redirect(document.get_absolute_url())
@@ -428,7 +422,7 @@ def paper_copies(request, pk: int, number: int):
                     revision=revision, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("The copy was issued."))
                 return redirect("documents:paper_copies", pk=pk, number=number)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from sapat.access import can, visible_to
 from sapat.accounts.models import OrgUnit
+from sapat.forms import save_form
 
 from . import selectors, services
 from .charts import indicator_chart_svg
@@ -27,23 +28,6 @@ from .forms import (
 from .models import Indicator, IsoClause, Measurement
 
 PAGE_SIZE = 25
-
-
-def _save(request, form, save, *, template: str, context: dict | None = None):
-    """Validate ``form``, call ``save(data)`` (a service), map its errors back."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(obj.get_absolute_url())
-    return render(request, template, {"form": form, **(context or {})})
 
 
 def _split_m2m(data: dict, names: tuple[str, ...]) -> tuple[dict, dict]:
@@ -86,7 +70,7 @@ def policy_create(request):
     form = PolicyForm(
         request.POST or None, initial={"year": timezone.localdate().year + 1}
     )
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.policy_create(actor=request.user, **data),
@@ -104,7 +88,7 @@ def policy_edit(request, pk: int):
     if not can(request.user, "change", policy):
         raise PermissionDenied
     form = PolicyForm(request.POST or None, instance=policy)
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.draft_update(obj=policy, actor=request.user, **data),
@@ -135,7 +119,7 @@ def concept_list(request):
 @permission_required("quality.add_developmentconcept", raise_exception=True)
 def concept_create(request):
     form = ConceptForm(request.POST or None)
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.concept_create(actor=request.user, **data),
@@ -151,7 +135,7 @@ def concept_detail(request, pk: int):
 def concept_edit(request, pk: int):
     concept = get_object_or_404(selectors.concept_list(user=request.user), pk=pk)
     form = ConceptForm(request.POST or None, instance=concept)
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.draft_update(obj=concept, actor=request.user, **data),
@@ -187,7 +171,7 @@ def objective_create(request):
         concepts=selectors.concept_list(user=request.user),
         initial={"year": timezone.localdate().year, "owner": request.user},
     )
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.objective_create(actor=request.user, **data),
@@ -209,7 +193,7 @@ def objective_edit(request, pk: int):
         instance=objective,
         concepts=selectors.concept_list(user=request.user),
     )
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.draft_update(obj=objective, actor=request.user, **data),
@@ -237,7 +221,7 @@ def process_create(request):
         fields, m2m = _split_m2m(data, ("participants", "clauses"))
         return services.process_card_create(actor=request.user, **fields, **m2m)
 
-    return _save(request, form, save, template="quality/process_form.html")
+    return save_form(request, form, save, template="quality/process_form.html")
 
 
 def process_detail(request, pk: int):
@@ -258,7 +242,7 @@ def process_edit(request, pk: int):
         fields, m2m = _split_m2m(data, ("participants", "clauses"))
         return services.draft_update(obj=card, actor=request.user, m2m=m2m, **fields)
 
-    return _save(
+    return save_form(
         request,
         form,
         save,
@@ -284,7 +268,7 @@ def indicator_create(request):
         objectives=selectors.objective_list(user=request.user),
         initial={"owner": request.user},
     )
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.indicator_create(actor=request.user, **data),
@@ -300,7 +284,7 @@ def indicator_edit(request, pk: int):
         instance=indicator,
         objectives=selectors.objective_list(user=request.user),
     )
-    return _save(
+    return save_form(
         request,
         form,
         lambda data: services.indicator_update(

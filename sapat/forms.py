@@ -1,0 +1,36 @@
+"""Form helpers every app's views share."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+
+def errors_to_form(form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form it came from.
+
+    Field errors land on their field when the form has it, everything else
+    as a non-field error.
+    """
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def save_form(request, form, save, *, template: str, context: dict | None = None):
+    """The usual create/edit view: validate ``form``, call ``save(data)``
+    (a service returning the object), map its errors back onto the form,
+    and redirect to the object on success."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(dict(form.cleaned_data))
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(obj.get_absolute_url())
+    return render(request, template, {"form": form, **(context or {})})
