@@ -137,7 +137,12 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.username
+        """The given name: Kyrgyz and Russian full names are written
+        "Surname Given-name Patronymic", so with three parts it is the second."""
+        parts = self.full_name.split()
+        if not parts:
+            return self.username
+        return parts[1] if len(parts) >= 3 else parts[0]
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:user_detail", args=[self.pk])

@@ -137,3 +137,9 @@ def test_user_update_preferences_records_the_user_as_actor(staff):
     staff.refresh_from_db()
     assert (staff.language, staff.email_notifications) == ("ru", False)
     assert staff.history.latest().history_user == staff
+
+
+def test_the_short_name_is_the_given_name():
+    assert User(full_name="Асанова Айгүл Бакытовна").get_short_name() == "Айгүл"
+    assert User(full_name="Айгүл").get_short_name() == "Айгүл"
+    assert User(username="aigul").get_short_name() == "aigul"
