@@ -5,8 +5,6 @@ from sapat.accounts.models import User
 
 from .models import Medium, NomenclatureItem, Record, Section
 
-MAX_FILE = 25 * 1024 * 1024
-
 
 class NomenclatureForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)

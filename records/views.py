@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sapat.downloads import attachment
 from sapat.forms import errors_to_form
 
 from . import selectors, services
@@ -219,11 +220,7 @@ def record_file_download(request, pk: int):
         raise Http404
     if stored.deleted_at or not stored.file:
         raise Http404
-    response = FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=stored.name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(stored.file, filename=stored.name)
 
 
 @permission_required("records.view_record", raise_exception=True)

@@ -95,7 +95,7 @@ register(
 )
 
 
-def _may_edit(user: User, document: Document) -> bool:
+def may_edit(user: User, document: Document) -> bool:
     return user.pk == document.owner_id or user.has_perm("documents.change_document")
 
 
@@ -156,7 +156,7 @@ def document_update(
     *, document: Document, actor: User, m2m: dict | None = None, **fields
 ) -> Document:
     """Edit the register data of a document (not its revisions)."""
-    if not _may_edit(actor, document):
+    if not may_edit(actor, document):
         raise PermissionDenied
     document = Document.objects.select_for_update().get(pk=document.pk)
     readers = (m2m or {}).pop("readers", ())
@@ -221,7 +221,7 @@ def revision_create(
     and comparison. Raises ``PermissionDenied`` or ``ValidationError``.
     """
     if not (
-        _may_edit(actor, document) or actor.has_perm("documents.add_documentrevision")
+        may_edit(actor, document) or actor.has_perm("documents.add_documentrevision")
     ):
         raise PermissionDenied
     document = Document.objects.select_for_update().get(pk=document.pk)
@@ -273,7 +273,7 @@ def revision_update(
     draft was saved since, ``ValidationError`` (code "conflict") is raised and
     nothing is written.
     """
-    if not _may_edit(actor, revision.document):
+    if not may_edit(actor, revision.document):
         raise PermissionDenied
     revision = DocumentRevision.objects.select_for_update().get(pk=revision.pk)
     if revision.approval_status != RevisionStatus.DRAFT:
@@ -547,7 +547,7 @@ def change_request_decide(
         .select_related("document")
         .get(pk=change.pk)
     )
-    if not _may_edit(actor, change.document):
+    if not may_edit(actor, change.document):
         raise PermissionDenied
     if change.status != ChangeRequest.Status.OPEN:
         raise ValidationError(_("This proposal was decided already."))
@@ -593,7 +593,7 @@ def document_review_no_change(
 ) -> Signature:
     """ "Reviewed, no change": a signature on the revision in force and a new
     review date."""
-    if not _may_edit(actor, document):
+    if not may_edit(actor, document):
         raise PermissionDenied
     current = current_revision(document)
     if current is None:

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.access import visible_to
+from sapat.downloads import attachment
 from sapat.forms import save_form
 
 from ..forms_external import LetterEditForm, LetterForm
@@ -181,15 +182,8 @@ def letter_file_download(request, pk: int):
     """A letter's file, always as a download, never rendered by the browser."""
     stored = LetterFile.objects.select_related("letter").filter(pk=pk).first()
     _allowed(request, stored.letter if stored else None)
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return attachment(
+        stored.file,
         filename=os.path.basename(stored.file.name),
         content_type=CONTENT_TYPES.get(stored.file_type, "application/octet-stream"),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sapat.downloads import attachment
 from sapat.forms import errors_to_form
 
 from .. import selectors
@@ -96,7 +97,7 @@ def document_create(request):
 
 def document_edit(request, pk: int):
     document = _document(request, pk)
-    if not services._may_edit(request.user, document):
+    if not services.may_edit(request.user, document):
         raise PermissionDenied
     form = DocumentForm(request.POST or None, instance=document)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +158,7 @@ def document_detail(request, pk: int):
             "current": current,
             "open_revision": open_revision,
             "acknowledged": acknowledged,
-            "may_edit": services._may_edit(request.user, document),
+            "may_edit": services.may_edit(request.user, document),
             "changes": document.change_requests.select_related(
                 "proposed_by", "decided_by"
             )[:20],
@@ -179,7 +180,7 @@ def revision_create(request, pk: int):
     )
     if request.method == "POST":
         if not (
-            services._may_edit(request.user, document)
+            services.may_edit(request.user, document)
             or request.user.has_perm("documents.add_documentrevision")
         ):
             raise PermissionDenied
@@ -202,7 +203,7 @@ def revision_create(request, pk: int):
 
 def revision_edit(request, pk: int, number: int):
     revision = _revision(request, pk, number)
-    if not services._may_edit(request.user, revision.document):
+    if not services.may_edit(request.user, revision.document):
         raise PermissionDenied
     form = RevisionForm(request.POST or None, request.FILES or None, instance=revision)
     if request.method == "POST" and form.is_valid():
@@ -238,21 +239,18 @@ def revision_detail(request, pk: int, number: int):
         {
             "object": revision,
             "document": revision.document,
-            "may_edit": services._may_edit(request.user, revision.document),
+            "may_edit": services.may_edit(request.user, revision.document),
             "acknowledged": request.user.pk in services.acknowledgements(revision),
             "password_form": PasswordForm(),
         },
     )
 
 
-def _attachment(revision: DocumentRevision) -> FileResponse:
-    response = FileResponse(
-        revision.file.open("rb"),
-        as_attachment=True,
+def _attachment(revision: DocumentRevision):
+    return attachment(
+        revision.file,
         filename=f"{revision.document.code}-{revision.number}.{revision.file_type}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def revision_download(request, pk: int, number: int):
@@ -385,7 +383,7 @@ def change_request_create(request, pk: int):
 def change_request_decide(request, pk: int):
     change = get_object_or_404(ChangeRequest.objects.select_related("document"), pk=pk)
     document = _document(request, change.document_id)
-    if not services._may_edit(request.user, document):
+    if not services.may_edit(request.user, document):
         raise PermissionDenied
     form = DecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from sapat.access import can, visible_to
 from sapat.accounts.models import OrgUnit
-from sapat.forms import save_form
+from sapat.forms import errors_to_form, save_form
 
 from . import selectors, services
 from .charts import indicator_chart_svg
@@ -320,8 +320,7 @@ def indicator_detail(request, pk: int):
                     actor=request.user, indicator=indicator, **form.cleaned_data
                 )
             except ValidationError as error:
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("The measurement was recorded."))
                 return redirect(indicator.get_absolute_url())
