@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 #: The kinds of file a revision may carry (ДЖ-01: documents are kept as
 #: PDF or editable office files).
 ALLOWED = {"pdf", "docx", "xlsx", "odt"}
+#: Evidence (of a nonconformity, a complaint…) may also be a photo or a scan.
+EVIDENCE_TYPES = ALLOWED | {"jpeg", "png"}
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 #: A member of an office file bigger than this once uncompressed is not read:
@@ -31,6 +33,8 @@ MAX_MEMBER_BYTES = 50 * 1024 * 1024
 _HEAD_BYTES = 8
 _ZIP_MAGIC = b"PK\x03\x04"
 _PDF_MAGIC = b"%PDF-"
+_JPEG_MAGIC = b"\xff\xd8\xff"
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 _EXECUTABLE_MAGICS = (
     b"MZ",  # Windows PE (.exe, .dll), also self-extracting archives
@@ -49,7 +53,7 @@ _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 
 
 def detect_type(head: bytes, file: IO[bytes] | None = None) -> str | None:
-    """The file's type, one of :data:`ALLOWED`, judged by its content; else None.
+    """The file's type, one of :data:`EVIDENCE_TYPES`, judged by its content.
 
     ``head`` is the start of the file (8 bytes are enough). An office file is
     a ZIP whose entries are read from ``file`` (seekable; left where it was),
@@ -60,6 +64,10 @@ def detect_type(head: bytes, file: IO[bytes] | None = None) -> str | None:
         return None
     if head.startswith(_PDF_MAGIC):
         return "pdf"
+    if head.startswith(_JPEG_MAGIC):
+        return "jpeg"
+    if head.startswith(_PNG_MAGIC):
+        return "png"
     if not head.startswith(_ZIP_MAGIC):
         return None
     source = file if file is not None else io.BytesIO(head)
@@ -96,13 +104,14 @@ def _office_type(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def validate_upload(upload) -> str:
+def validate_upload(upload, *, allowed: frozenset[str] | set[str] = ALLOWED) -> str:
     """The detected type of an uploaded file, or a ValidationError saying why not.
 
     Requires a Django ``UploadedFile``; its name and extension are ignored.
     Raises ``ValidationError`` (codes ``empty``, ``too_large``, ``file_type``)
-    for an empty file, one over :data:`MAX_UPLOAD_BYTES`, or one that is not
-    PDF, DOCX, XLSX or ODT by content. Leaves the file at its start.
+    for an empty file, one over :data:`MAX_UPLOAD_BYTES`, or one whose
+    content is not of an ``allowed`` type (by default PDF, DOCX, XLSX, ODT;
+    :data:`EVIDENCE_TYPES` adds JPEG and PNG). Leaves the file at its start.
     """
     size = upload.size
     if size is None:
@@ -122,14 +131,18 @@ def validate_upload(upload) -> str:
         raise ValidationError(_("The file is empty."), code="empty")
     file_type = detect_type(head, upload)
     upload.seek(0)
-    if file_type not in ALLOWED:
-        raise ValidationError(
-            _(
+    if file_type not in allowed:
+        if allowed == EVIDENCE_TYPES:
+            message = _(
+                "Only PDF, DOCX, XLSX, ODT, JPEG and PNG files are accepted; "
+                "this file is not one of them."
+            )
+        else:
+            message = _(
                 "Only PDF, DOCX, XLSX and ODT files are accepted; "
                 "this file is not one of them."
-            ),
-            code="file_type",
-        )
+            )
+        raise ValidationError(message, code="file_type")
     return file_type
 
 

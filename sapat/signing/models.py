@@ -84,28 +84,16 @@ def _canonical(value):
     return value
 
 
-class Approvable(models.Model):
-    """Abstract base of everything agreed by some and approved by the director.
+class Signable(models.Model):
+    """Abstract base of everything that carries electronic signatures.
 
     Subclasses list the fields whose content is signed in ``signed_fields``
-    and name the PDF template in ``pdf_template``; they may override
-    :meth:`on_approved` (e.g. to supersede an older version).
+    and name the PDF template in ``pdf_template``. A signable object is
+    signed outside approval routes ("performed", "verified", …) through
+    :func:`sapat.signing.services.sign_object`, and can have signed PDFs.
+    Objects the director approves inherit :class:`Approvable` instead.
     """
 
-    approval_status = models.CharField(
-        _("approval status"),
-        max_length=12,
-        choices=ApprovalStatus.choices,
-        default=ApprovalStatus.DRAFT,
-        editable=False,
-        db_index=True,
-    )
-    approved_at = models.DateTimeField(_("approved"), null=True, editable=False)
-
-    #: The allowed moves of ``approval_status``. A subclass with a longer
-    #: lifecycle (a document revision comes in force, then goes obsolete)
-    #: extends the statuses and this table; the services refuse any other move.
-    transitions: dict[str, frozenset[str]] = APPROVAL_TRANSITIONS
     #: Field names whose values are signed; a change after signing is visible.
     signed_fields: tuple[str, ...] = ()
     #: Template of the signed PDF, rendered by ``sapat.signing.pdf``.
@@ -115,10 +103,6 @@ class Approvable(models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def is_editable(self) -> bool:
-        return self.approval_status == ApprovalStatus.DRAFT
 
     def signed_content(self) -> dict:
         """The canonical content signatures are computed over."""
@@ -166,12 +150,50 @@ class Approvable(models.Model):
         """Extra context for ``pdf_template`` (e.g. rows fetched in bulk)."""
         return {}
 
+    def pdf_reason(self, title: str) -> str:
+        """The reason written into the PDF's digital signature."""
+        return str(_("Signed: %(title)s") % {"title": title})
+
+
+class Approvable(Signable):
+    """Abstract base of everything agreed by some and approved by the director.
+
+    Adds the approval status that only :mod:`sapat.signing.services` moves;
+    subclasses may override :meth:`on_approved` (e.g. to supersede an older
+    version) and :meth:`approval_problems`.
+    """
+
+    approval_status = models.CharField(
+        _("approval status"),
+        max_length=12,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.DRAFT,
+        editable=False,
+        db_index=True,
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, editable=False)
+
+    #: The allowed moves of ``approval_status``. A subclass with a longer
+    #: lifecycle (a document revision comes in force, then goes obsolete)
+    #: extends the statuses and this table; the services refuse any other move.
+    transitions: dict[str, frozenset[str]] = APPROVAL_TRANSITIONS
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_editable(self) -> bool:
+        return self.approval_status == ApprovalStatus.DRAFT
+
     def approval_problems(self) -> list[str]:
         """Why this cannot be sent for approval yet (empty: it can)."""
         return []
 
     def on_approved(self, actor=None) -> None:
         """Called by the approval service inside its transaction."""
+
+    def pdf_reason(self, title: str) -> str:
+        return str(_("Approved: %(title)s") % {"title": title})
 
 
 class ImmutableError(Exception):

@@ -32,6 +32,7 @@ from .models import (
     RouteStatus,
     RouteStep,
     Signature,
+    Signable,
     SignedPDF,
     StepStatus,
 )
@@ -113,7 +114,7 @@ def acting_delegation(*, deputy: User, principal: User) -> Delegation | None:
 
 def _signature(
     *,
-    obj: Approvable,
+    obj: Signable,
     signer: User,
     meaning: str,
     comment: str = "",
@@ -439,7 +440,7 @@ def approvable_supersede(*, obj: Approvable, actor: User | None) -> Approvable:
 
 def sign_object(
     *,
-    obj: Approvable,
+    obj: Signable,
     actor: User,
     meaning: str,
     password: str,
@@ -460,7 +461,24 @@ def sign_object(
         return _sign_object(obj=obj, actor=actor, meaning=meaning, comment=comment)
 
 
-def _sign_object(*, obj: Approvable, actor: User, meaning: str, comment: str):
+def sign_confirmed(
+    *, obj: Signable, actor: User, meaning: str, comment: str = ""
+) -> Signature:
+    """Sign inside the caller's transaction, after :func:`confirm_password`.
+
+    For services that change an object and sign the new version in one
+    transaction (an action implemented and signed "performed"). The caller
+    checks the password first, outside its transaction, so that a wrong
+    one still counts towards the lockout.
+    """
+    if meaning in {Meaning.AGREED, Meaning.APPROVED}:
+        raise ValidationError(
+            _("Agreement and approval go through the approval route.")
+        )
+    return _sign_object(obj=obj, actor=actor, meaning=meaning, comment=comment)
+
+
+def _sign_object(*, obj: Signable, actor: User, meaning: str, comment: str):
     obj = _lock(obj)
     version = obj.current_version()
     if (
@@ -525,7 +543,7 @@ def delegation_revoke(*, actor: User, delegation: Delegation) -> Delegation:
 # --- Signed PDFs --------------------------------------------------------------
 
 
-def signed_pdf_queue(*, obj: Approvable) -> SignedPDF:
+def signed_pdf_queue(*, obj: Signable) -> SignedPDF:
     """Create the PDF record of ``obj``'s current version and queue rendering.
 
     Idempotent per version: the same version never gets a second PDF.
@@ -572,7 +590,7 @@ def manifest(obj: models.Model) -> list[Signature]:
     return list(signatures.filter(route_step__isnull=True))
 
 
-def _render_signed(*, obj: Approvable, record: SignedPDF) -> bytes:
+def _render_signed(*, obj: Signable, record: SignedPDF) -> bytes:
     from django.conf import settings
 
     verify_url = settings.SAPAT_BASE_URL.rstrip("/") + record.get_absolute_url()
@@ -582,7 +600,7 @@ def _render_signed(*, obj: Approvable, record: SignedPDF) -> bytes:
         return _render_and_sign(obj=obj, record=record, verify_url=verify_url)
 
 
-def _render_and_sign(*, obj: Approvable, record: SignedPDF, verify_url: str) -> bytes:
+def _render_and_sign(*, obj: Signable, record: SignedPDF, verify_url: str) -> bytes:
     from .pdf import render_pdf, sign_pdf
 
     data = render_pdf(
@@ -602,7 +620,7 @@ def _render_and_sign(*, obj: Approvable, record: SignedPDF, verify_url: str) -> 
     profile = OrganisationProfile.load()
     return sign_pdf(
         data,
-        reason=_("Approved: %(title)s") % {"title": record.title},
+        reason=obj.pdf_reason(record.title),
         location=profile.address,
         contact=profile.website or profile.email,
     )

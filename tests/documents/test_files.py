@@ -303,3 +303,38 @@ def test_extract_text_leaves_the_file_at_its_start():
     files.extract_text(stream, "docx")
 
     assert stream.tell() == 0
+
+
+# --- Evidence: photos and scans -------------------------------------------
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00" + b"\x00" * 32
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
+
+
+@pytest.mark.parametrize(("content", "file_type"), [(JPEG, "jpeg"), (PNG, "png")])
+def test_photos_are_recognised_by_content(content, file_type):
+    assert files.detect_type(content[:8], io.BytesIO(content)) == file_type
+    assert files.detect_type(content) == file_type
+
+
+@pytest.mark.parametrize(("content", "file_type"), [(JPEG, "jpeg"), (PNG, "png")])
+def test_evidence_accepts_photos_that_documents_refuse(content, file_type):
+    uploaded = upload(content, name="scan.pdf")
+
+    assert files.validate_upload(uploaded, allowed=files.EVIDENCE_TYPES) == file_type
+    assert uploaded.read() == content, "the file is left at its start"
+    assert refusal(content, "photo.jpg").code == "file_type"
+
+
+def test_evidence_refuses_other_images_naming_the_photo_types():
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        files.validate_upload(
+            upload(b"GIF89a\x01\x00\x01\x00" + b"\x00" * 32, "photo.png"),
+            allowed=files.EVIDENCE_TYPES,
+        )
+
+    assert caught.value.code == "file_type"
+    assert caught.value.messages == [
+        "Only PDF, DOCX, XLSX, ODT, JPEG and PNG files are accepted; "
+        "this file is not one of them."
+    ]
