@@ -23,3 +23,18 @@ class CapaConfig(AppConfig):
         "The director or the quality manager keeps and controls the CAPA plan; the "
         "employee named in it is responsible for each action."
     )
+
+    def ready(self) -> None:
+        from sapat.registry import DashboardBlock, dashboard
+
+        from . import handover  # noqa: F401 - registers the open work
+        from .dashboard import my_work_block
+
+        dashboard.register(
+            DashboardBlock(
+                key="capa.my_work",
+                template="capa/_my_work.html",
+                context=my_work_block,
+                order=30,
+            )
+        )

@@ -85,6 +85,24 @@ SCHEDULE: dict[str, Entry] = {
         crontab={"minute": "0", "hour": "9", "day_of_month": "1"},
         description="Lists the records due for disposal to the quality manager.",
     ),
+    "capa-reminders": Entry(
+        task="capa.tasks.capa_reminders",
+        crontab={"minute": "15", "hour": "8"},
+        description="CAPA tasks and actions due in 3 days or overdue, checks due; "
+        "the director after 14 days overdue.",
+    ),
+    "suppliers-list-due": Entry(
+        task="suppliers.tasks.supplier_list_reminders",
+        crontab={"minute": "10", "hour": "9"},
+        description="In December (and January if still unapproved) the year's "
+        "approved suppliers list is due; once a month.",
+    ),
+    "suppliers-trainer-review": Entry(
+        task="suppliers.tasks.trainer_review_reminders",
+        crontab={"minute": "20", "hour": "9"},
+        description="Once a quarter, until it is recorded, the trainers list "
+        "review is due.",
+    ),
     "records-nightly-backup": Entry(
         task="records.backup_tasks.nightly_backup",
         crontab={"minute": "30", "hour": "2"},
@@ -94,6 +112,11 @@ SCHEDULE: dict[str, Entry] = {
         task="documents.tasks.letter_due_reminders",
         crontab={"minute": "30", "hour": "8"},
         description="Reminds executors of letters due soon or overdue.",
+    ),
+    "training-personnel": Entry(
+        task="training.tasks.personnel_reminders",
+        crontab={"minute": "15", "hour": "8"},
+        description="Attestations due, certificates expiring, late inductions.",
     ),
 }
 

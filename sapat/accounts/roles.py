@@ -48,6 +48,24 @@ STAFF_BASELINE = (
     "records.view_nomenclature",
     "records.view_nomenclatureitem",
     "records.add_record",
+    # Anyone raises a nonconformity and follows what is done about it.
+    "capa.add_nonconformity",
+    "capa.view_nonconformity",
+    "capa.view_action",
+    "capa.view_capaplan",
+    # Posts, competences and the experts database (not their contacts or
+    # CVs) are open to all staff; each reads their own staff file.
+    "training.view_post",
+    "training.view_competence",
+    "training.view_expertisearea",
+    "training.view_expert",
+    # Staff see the suppliers and the approved lists, request purchases and
+    # propose changes to the suppliers list (§7.4, ДЖ-11).
+    "suppliers.view_supplier",
+    "suppliers.view_supplierlist",
+    "suppliers.view_trainerlistreview",
+    "suppliers.add_purchase",
+    "suppliers.add_listchangeproposal",
 )
 
 # The quality manager keeps the register and the single list (§4.2.3).
@@ -84,11 +102,79 @@ _RECORDS = (
     "records.change_disposalact",
     "records.view_disposalact",
 )
+# The director or the quality representative keeps and controls the CAPA
+# plan (§5.4.2); they handle nonconformities and check effectiveness.
+_CAPA = (
+    "capa.change_nonconformity",
+    "capa.add_action",
+    "capa.change_action",
+    "capa.check_action",
+    "capa.add_capaplan",
+    "capa.change_capaplan",
+)
+# The quality manager (the quality representative) keeps the suppliers and
+# their evaluation, decides on proposals and compiles the suppliers list; the
+# director approves it and reviews the trainers list (§7.4, ДЖ-11).
+_PURCHASING = (
+    "suppliers.add_supplier",
+    "suppliers.change_supplier",
+    "suppliers.add_supplierdocument",
+    "suppliers.view_supplierdocument",
+    "suppliers.add_evaluation",
+    "suppliers.view_evaluation",
+    "suppliers.change_criterion",
+    "suppliers.change_trainerrequirement",
+    "suppliers.add_supplierlist",
+    "suppliers.change_supplierlist",
+    "suppliers.view_listchangeproposal",
+    "suppliers.change_listchangeproposal",
+    "suppliers.add_trainerlistreview",
+    "suppliers.analyse_supplier",
+)
+# The office manager buys and verifies deliveries on receipt (§7.4.3).
+_PURCHASES = (
+    "suppliers.view_supplierdocument",
+    "suppliers.view_purchase",
+    "suppliers.change_purchase",
+    "suppliers.add_verification",
+)
 # The office manager registers incoming and outgoing letters (РИ-05).
 _LETTERS = (
     "documents.add_letter",
     "documents.change_letter",
     "documents.view_letter",
+)
+# The director staffs, attests, trains and inducts; the deputy gives the QMS
+# briefing (§6.2, ДЖ-12).
+_PERSONNEL = (
+    "training.add_competence",
+    "training.change_competence",
+    "training.add_expertisearea",
+    "training.change_expertisearea",
+    "training.add_post",
+    "training.change_post",
+    "training.add_employee",
+    "training.change_employee",
+    "training.view_employee",
+    "training.add_trainingtaken",
+    "training.view_trainingtaken",
+    "training.view_competenceheld",
+    "training.add_expert",
+    "training.change_expert",
+    "training.viewcontacts_expert",
+    "training.add_attestation",
+    "training.change_attestation",
+    "training.view_attestation",
+    "training.add_trainingneed",
+    "training.view_trainingneed",
+    "training.add_stafftrainingplan",
+    "training.change_stafftrainingplan",
+    "training.view_stafftrainingplan",
+    "training.change_planitem",
+    "training.view_planitem",
+    "training.add_induction",
+    "training.change_induction",
+    "training.view_induction",
 )
 
 _QUALITY_SYSTEM = (
@@ -156,6 +242,10 @@ ROLES: tuple[Role, ...] = (
             *_DOCUMENTS,
             *_LETTERS,
             *_RECORDS,
+            *_CAPA,
+            *_PERSONNEL,
+            *_PURCHASING,
+            *_PURCHASES,
         ),
         admin_access=True,
     ),
@@ -167,7 +257,7 @@ ROLES: tuple[Role, ...] = (
             "Gives the QMS briefing to newcomers; prepares website content; "
             "approves in the director's stead under a delegation."
         ),
-        ("accounts.view_organisationprofile",),
+        ("accounts.view_organisationprofile", *_PERSONNEL),
         admin_access=True,
     ),
     Role(
@@ -215,6 +305,9 @@ ROLES: tuple[Role, ...] = (
             *_QUALITY_SYSTEM,
             *_DOCUMENTS,
             *_RECORDS,
+            *_CAPA,
+            *_PURCHASING,
+            *_PURCHASES,
             "documents.view_letter",
         ),
         admin_access=True,
@@ -235,6 +328,7 @@ ROLES: tuple[Role, ...] = (
             "documents.change_papercopy",
             "documents.view_papercopy",
             *_RECORDS,
+            *_PURCHASES,
         ),
         admin_access=True,
     ),
@@ -250,6 +344,8 @@ ROLES: tuple[Role, ...] = (
             *_USERS,
             *_ORGANISATION,
             *_CALENDAR,
+            # Deactivating an account starts from its staff file.
+            "training.view_employee",
             "notify.view_email",
             "notify.view_taskfailure",
             "axes.view_accessattempt",

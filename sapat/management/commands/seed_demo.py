@@ -22,6 +22,9 @@ FIXTURES = [
     "fixtures/quality.json",
     "fixtures/records.json",
     "fixtures/documents.json",
+    "fixtures/capa.json",
+    "fixtures/personnel.json",
+    "fixtures/suppliers.json",
 ]
 
 
