@@ -23,5 +23,7 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "documents_public",
         "documents_public_download",
         "verify_code",
+        "experts_public",
+        "experts_public_cv",
     }
 )

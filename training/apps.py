@@ -23,3 +23,39 @@ class TrainingConfig(AppConfig):
         "The trainer and the director control each seminar; the director gives the "
         "safety briefing, the director or the deputy the QMS briefing."
     )
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from sapat.handover import deactivated
+        from sapat.signing.models import Meaning, Signature
+
+        from . import services  # noqa: F401 - registers the notification events
+        from .handover import on_deactivated, register_providers
+
+        register_providers()
+        deactivated.connect(
+            on_deactivated, weak=False, dispatch_uid="training.close_staff_file"
+        )
+
+        def _acknowledged(sender, instance, created, **kwargs):
+            if not created or instance.meaning != Meaning.ACKNOWLEDGED:
+                return
+            from django.contrib.contenttypes.models import ContentType
+
+            content_type = ContentType.objects.get_for_id(instance.content_type_id)
+            if content_type.model_class() is None or (
+                content_type.app_label,
+                content_type.model,
+            ) != ("documents", "documentrevision"):
+                return
+            from .services.personnel import on_acknowledged
+
+            on_acknowledged(signer_id=instance.signer_id)
+
+        post_save.connect(
+            _acknowledged,
+            sender=Signature,
+            weak=False,
+            dispatch_uid="training.induction_acknowledged",
+        )

@@ -226,3 +226,78 @@ def calendar_seed_year(*, actor: User | None, year: int) -> list[CalendarDay]:
         entry.save()
         created.append(entry)
     return created
+
+
+def _describe_work(work) -> str:
+    return "; ".join(
+        f"{provider.label}: {', '.join(label for label, _url in items)}"
+        for provider, items in work
+    )
+
+
+@transaction.atomic
+def user_deactivate(
+    *,
+    user: User,
+    actor: User,
+    successor: User | None = None,
+    left_on: date | None = None,
+) -> int:
+    """Deactivate ``user``, handing their open work to ``successor`` first.
+
+    Requires ``accounts.change_user``. The open work is what the providers
+    of :mod:`sapat.handover` list (documents owned, KPIs, files of the
+    nomenclature, plan items, inductions…). With open work and no
+    ``successor`` nothing changes and ``ValidationError`` lists the work;
+    otherwise every provider hands its items over, the account becomes
+    inactive and :data:`sapat.handover.deactivated` is sent (the staff file
+    closes on ``left_on``, today by default). Returns the number of items
+    handed over. Raises ``PermissionDenied`` or ``ValidationError``.
+    """
+    from django.utils import timezone
+
+    from sapat.handover import deactivated, open_work
+
+    if not actor.has_perm("accounts.change_user"):
+        raise PermissionDenied
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise ValidationError(_("The account is inactive already."))
+    if user.pk == actor.pk:
+        raise ValidationError(_("Nobody deactivates their own account."))
+    if successor is not None and (successor.pk == user.pk or not successor.is_active):
+        raise ValidationError(
+            {"successor": _("Choose an active colleague to take over the work.")}
+        )
+    work = open_work(user)
+    if work and successor is None:
+        raise ValidationError(
+            {
+                "successor": _(
+                    "%(name)s still has open work: %(work)s. Choose who takes it over."
+                )
+                % {"name": user.get_full_name(), "work": _describe_work(work)}
+            },
+            code="open_work",
+        )
+    moved = 0
+    for provider, _items in work:
+        moved += provider.hand_over(from_user=user, to_user=successor, actor=actor)
+    left = open_work(user)
+    if left:
+        raise ValidationError(
+            _("Some work could not be handed over: %(work)s.")
+            % {"work": _describe_work(left)},
+            code="open_work",
+        )
+    user.is_active = False
+    attribute(user, actor=actor, reason=_("Deactivated"))
+    user.save(update_fields=["is_active"])
+    deactivated.send(
+        sender=User,
+        user=user,
+        successor=successor,
+        actor=actor,
+        left_on=left_on or timezone.localdate(),
+    )
+    return moved

@@ -1,0 +1,3 @@
+"""Every change in the training app: personnel (ДЖ-12); seminars go beside."""
+
+from .personnel import *  # noqa: F403
