@@ -33,6 +33,8 @@ from sapat.signing.services import (
     sign_confirmed,
     signed_pdf_queue,
 )
+from sapat.workflow import lock as _lock
+from sapat.workflow import move as _move
 
 from .models import (
     ACTION_CLOSED,
@@ -102,25 +104,6 @@ def _quality_managers() -> models.QuerySet[User]:
     return User.objects.filter(
         groups__name=ROLES_BY_KEY[QUALITY_MANAGER].group_name, is_active=True
     )
-
-
-def _lock(obj: models.Model):
-    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-
-
-def _move(obj: Nonconformity | Action, new_status: str) -> None:
-    allowed = obj.transitions.get(obj.status, frozenset())
-    if new_status not in allowed:
-        labels = dict(type(obj)._meta.get_field("status").flatchoices)
-        raise ValidationError(
-            _("This cannot go from “%(old)s” to “%(new)s”.")
-            % {
-                "old": labels.get(obj.status, obj.status),
-                "new": labels.get(new_status, new_status),
-            },
-            code="transition",
-        )
-    obj.status = new_status
 
 
 def _save(obj: models.Model, *, actor: User | None, reason: str) -> None:

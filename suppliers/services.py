@@ -28,6 +28,8 @@ from sapat.history import attribute
 from sapat.notify.events import Event, register
 from sapat.notify.services import notify
 from sapat.signing.models import ApprovalStatus
+from sapat.workflow import lock as _lock
+from sapat.workflow import move as _move
 
 from .models import (
     NO_EVALUATION,
@@ -101,26 +103,6 @@ for _event in (
 def _require(actor: User | None, perm: str) -> None:
     if actor is not None and not actor.has_perm(perm):
         raise PermissionDenied
-
-
-def _lock(obj: models.Model):
-    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-
-
-def _move(obj, new_status: str) -> None:
-    """Move ``obj.status`` along its model's ``transitions`` table."""
-    allowed = obj.transitions.get(obj.status, frozenset())
-    if new_status not in allowed:
-        labels = dict(type(obj)._meta.get_field("status").flatchoices)
-        raise ValidationError(
-            _("This cannot go from “%(old)s” to “%(new)s”.")
-            % {
-                "old": labels.get(obj.status, obj.status),
-                "new": labels.get(new_status, new_status),
-            },
-            code="transition",
-        )
-    obj.status = new_status
 
 
 def _save(obj: models.Model, *, actor: User | None, reason: str = "") -> None:

@@ -21,6 +21,8 @@ from sapat.access import perm_name
 from sapat.accounts.models import OrganisationProfile, User
 from sapat.history import attribute
 from sapat.notify.services import notify
+from sapat.workflow import lock as _lock
+from sapat.workflow import move
 
 from .models import (
     ROUTE_TRANSITIONS,
@@ -31,8 +33,8 @@ from .models import (
     Meaning,
     RouteStatus,
     RouteStep,
-    Signature,
     Signable,
+    Signature,
     SignedPDF,
     StepStatus,
 )
@@ -63,23 +65,8 @@ def confirm_password(*, user: User, password: str, request=None) -> None:
         )
 
 
-def _lock(obj: models.Model) -> models.Model:
-    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-
-
 def _move(obj: Approvable, new_status: str, *, actor, reason: str) -> None:
-    allowed = obj.transitions.get(obj.approval_status, frozenset())
-    if new_status not in allowed:
-        labels = dict(obj._meta.get_field("approval_status").flatchoices)
-        raise ValidationError(
-            _("This cannot go from “%(old)s” to “%(new)s”.")
-            % {
-                "old": labels.get(obj.approval_status, obj.approval_status),
-                "new": labels.get(new_status, new_status),
-            },
-            code="transition",
-        )
-    obj.approval_status = new_status
+    move(obj, new_status, field="approval_status")
     if new_status == ApprovalStatus.APPROVED:
         obj.approved_at = timezone.now()
     attribute(obj, actor=actor, reason=reason)
