@@ -10,7 +10,8 @@ import statistics
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sapat.access import visible_to
@@ -79,15 +80,31 @@ def nonconformity_list(
         queryset = NonconformityFilter(filters, queryset=queryset).qs
     return (
         queryset.select_related("process", "detected_by", "responsible")
-        .annotate(action_count=Count("actions", distinct=True))
+        .annotate(action_count=_count(Action.nonconformities.through, "nonconformity"))
         .order_by("-year", "-seq")
     )
 
 
+def _count(model, field: str, **lookup):
+    """A correlated COUNT of ``model`` rows pointing at the outer row.
+
+    Unlike ``Count()`` over a join it needs no GROUP BY, so the paginator's
+    COUNT(*) stays a plain count and only the page's rows are counted.
+    """
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")}, **lookup)
+        .order_by()
+        .values(field)
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def _task_counts(queryset: QuerySet[Action]) -> QuerySet[Action]:
     return queryset.annotate(
-        task_count=Count("tasks", distinct=True),
-        task_done=Count("tasks", filter=Q(tasks__done_at__isnull=False), distinct=True),
+        task_count=_count(ActionTask, "action"),
+        task_done=_count(ActionTask, "action", done_at__isnull=False),
     )
 
 
