@@ -54,12 +54,15 @@ def database_config(default_sqlite_path: str) -> dict:
     """``DATABASES["default"]`` from ``DATABASE_URL``, or a SQLite file."""
     import dj_database_url
 
+    # SQLite takes its write lock when a transaction starts and waits for
+    # it, so concurrent requests queue instead of failing "database is locked".
+    sqlite_options = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     raw = env_str("DATABASE_URL")
     if not raw:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": default_sqlite_path,
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            "OPTIONS": sqlite_options,
         }
     scheme = urlsplit(raw).scheme
     if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
@@ -73,6 +76,8 @@ def database_config(default_sqlite_path: str) -> dict:
         raise ConfigError(f"DATABASE_URL is malformed: {exc}") from None
     if scheme != "sqlite" and not config.get("NAME"):
         raise ConfigError("DATABASE_URL names no database (the path after the host)")
+    if scheme == "sqlite":
+        config["OPTIONS"] = {**sqlite_options, **config.get("OPTIONS", {})}
     return config
 
 

@@ -32,6 +32,13 @@ def test_no_database_url_means_sqlite(monkeypatch):
     assert env.database_config("/tmp/x.sqlite3")["ENGINE"].endswith("sqlite3")
 
 
+def test_sqlite_database_url_waits_for_the_write_lock(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/other.sqlite3")
+    config = env.database_config("/tmp/x.sqlite3")
+    assert config["NAME"] == "/tmp/other.sqlite3"
+    assert config["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+
 @pytest.mark.parametrize("value", ["http://redis:6379", "redis://", "redis://h:port/0"])
 def test_malformed_redis_url_names_the_variable(monkeypatch, value):
     monkeypatch.setenv("REDIS_URL", value)
