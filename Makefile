@@ -32,7 +32,9 @@ bench: migrate
 	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/pdf_bench.py
 	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/documents_bench.py
 	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/records_bench.py
+	$(PY) bench/feedback_bench.py
 	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/capa_bench.py
+	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/projects_bench.py
 
 ## make run: a living portal on http://127.0.0.1:8000 (SQLite, eager Celery)
 run: demo

@@ -25,3 +25,18 @@ class ProjectsConfig(AppConfig):
         "the executive director control the project; the referent marks the tasks "
         "done."
     )
+
+    def ready(self) -> None:
+        from sapat.registry import DashboardBlock, dashboard
+
+        from . import handover  # noqa: F401 - registers the open work
+        from .dashboard import my_work_block
+
+        dashboard.register(
+            DashboardBlock(
+                key="projects.my_work",
+                template="projects/_my_work.html",
+                context=my_work_block,
+                order=40,
+            )
+        )

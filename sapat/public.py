@@ -25,5 +25,10 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "verify_code",
         "experts_public",
         "experts_public_cv",
+        "feedback_public",
+        "feedback_status",
+        "feedback_questions",
+        "survey_answer",
+        "seminar_evaluate",
     }
 )

@@ -85,6 +85,12 @@ SCHEDULE: dict[str, Entry] = {
         crontab={"minute": "0", "hour": "9", "day_of_month": "1"},
         description="Lists the records due for disposal to the quality manager.",
     ),
+    "projects-overdue": Entry(
+        task="projects.tasks.overdue_reminders",
+        crontab={"minute": "30", "hour": "8"},
+        description="Overdue plan items, project tasks and meeting decisions, "
+        "to their owners (once each).",
+    ),
     "capa-reminders": Entry(
         task="capa.tasks.capa_reminders",
         crontab={"minute": "15", "hour": "8"},
@@ -108,15 +114,42 @@ SCHEDULE: dict[str, Entry] = {
         crontab={"minute": "30", "hour": "2"},
         description="Database and media archive; the last 14 are kept.",
     ),
+    "audits-reminders": Entry(
+        task="audits.tasks.audit_reminders",
+        crontab={"minute": "25", "hour": "8"},
+        description="Audits in 14 days, next year's audit programme, the "
+        "self-assessment and the management reviews due.",
+    ),
     "documents-letters-due": Entry(
         task="documents.tasks.letter_due_reminders",
         crontab={"minute": "30", "hour": "8"},
         description="Reminds executors of letters due soon or overdue.",
     ),
+    "satisfaction-weekly-triage": Entry(
+        task="satisfaction.tasks.weekly_triage",
+        crontab={"minute": "0", "hour": "9", "day_of_week": "1"},
+        description="Digest of the week's new feedback for the quality specialist.",
+    ),
+    "satisfaction-anonymise": Entry(
+        task="satisfaction.tasks.anonymise_personal_data",
+        crontab={"minute": "45", "hour": "2"},
+        description="Removes clients' contact data past the retention period.",
+    ),
     "training-personnel": Entry(
         task="training.tasks.personnel_reminders",
         crontab={"minute": "15", "hour": "8"},
         description="Attestations due, certificates expiring, late inductions.",
+    ),
+    "training-topic-marks": Entry(
+        task="training.tasks.topic_marks_reminders",
+        crontab={"minute": "0", "hour": "19"},
+        description="Evenings: trainers who have not marked the day's topics.",
+    ),
+    "training-indicative-plans": Entry(
+        task="training.tasks.indicative_plan_reminders",
+        crontab={"minute": "45", "hour": "8"},
+        description="Before each quarter, half-year and year: the indicative "
+        "training plan.",
     ),
 }
 

@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 from documents.urls import public_urlpatterns as documents_public_urls
 from sapat.quality.urls import public_urlpatterns as quality_public_urls
 from sapat.signing.urls import public_urlpatterns as signing_public_urls
+from satisfaction.urls import public_urlpatterns as satisfaction_public_urls
 from training.urls import public_urlpatterns as training_public_urls
 
 from . import views
@@ -28,6 +29,7 @@ urlpatterns = [
     *quality_public_urls,
     *documents_public_urls,
     *training_public_urls,
+    *satisfaction_public_urls,
     path("quality/", include("sapat.quality.urls")),
     path("documents/", include("documents.urls")),
     path("records/", include("records.urls")),

@@ -66,6 +66,16 @@ STAFF_BASELINE = (
     "suppliers.view_trainerlistreview",
     "suppliers.add_purchase",
     "suppliers.add_listchangeproposal",
+    # The client register and the agency's work plans are open to all staff;
+    # projects are granted to their team object by object (ПК-02, ПК-04).
+    "projects.view_client",
+    "projects.view_workplan",
+    # Staff register complaints that come by letter or e-mail (§7.2.3).
+    "satisfaction.add_feedback",
+    # The audit programme, the audits and the staff meeting are open to all.
+    "audits.view_auditprogramme",
+    "audits.view_audit",
+    "audits.view_staffmeeting",
 )
 
 # The quality manager keeps the register and the single list (§4.2.3).
@@ -131,12 +141,114 @@ _PURCHASING = (
     "suppliers.add_trainerlistreview",
     "suppliers.analyse_supplier",
 )
+# The quality manager plans internal audits and prepares the management
+# review, the staff meeting and the self-assessment; the director approves
+# the programme, the minutes and the self-assessment (§8.2.2, §5.6, ДЖ-10).
+_AUDITS = (
+    "audits.add_auditprogramme",
+    "audits.change_auditprogramme",
+    "audits.add_audit",
+    "audits.change_audit",
+    "audits.add_managementreview",
+    "audits.change_managementreview",
+    "audits.view_managementreview",
+    "audits.add_reviewdecision",
+    "audits.change_reviewdecision",
+    "audits.add_staffmeeting",
+    "audits.change_staffmeeting",
+    "audits.add_selfassessment",
+    "audits.change_selfassessment",
+    "audits.view_selfassessment",
+    "audits.add_criterion",
+    "audits.change_criterion",
+)
+# Top management reads the reviews and the self-assessment.
+_AUDITS_READ = (
+    "audits.view_managementreview",
+    "audits.view_selfassessment",
+)
 # The office manager buys and verifies deliveries on receipt (§7.4.3).
+# Top management and project managers run the projects: clients, reviews,
+# contracts, meetings and work plans (ДЖ-08, ПК-02, ПК-04). Client property
+# is read by top management and, object by object, by each project's team.
+_PROJECTS = (
+    "projects.add_client",
+    "projects.change_client",
+    "projects.add_communication",
+    "projects.view_communication",
+    "projects.add_requirementsreview",
+    "projects.view_requirementsreview",
+    "projects.add_contractversion",
+    "projects.change_contractversion",
+    "projects.view_contractversion",
+    "projects.add_project",
+    "projects.change_project",
+    "projects.view_project",
+    "projects.viewproperty_project",
+    "projects.change_deliverable",
+    "projects.add_meeting",
+    "projects.change_meeting",
+    "projects.view_meeting",
+    "projects.add_workplan",
+    "projects.change_workplan",
+)
+# The director decides requirements reviews, sets complexity and forms teams.
+_PROJECTS_DIRECTOR = (
+    "projects.change_requirementsreview",
+    "projects.setcomplexity_project",
+)
+# A project manager registers clients, reviews and contract versions and
+# opens projects; the projects they run are granted to them object by object.
+_PROJECT_WORK = (
+    "projects.add_client",
+    "projects.change_client",
+    "projects.add_communication",
+    "projects.view_communication",
+    "projects.add_requirementsreview",
+    "projects.view_requirementsreview",
+    "projects.add_contractversion",
+    "projects.change_contractversion",
+    "projects.view_contractversion",
+    "projects.add_project",
+    "projects.view_project",
+    "projects.change_deliverable",
+    "projects.add_workplan",
+    "projects.change_workplan",
+)
+# The referent keeps the client register and its communication log.
+_CLIENT_CARE = (
+    "projects.add_client",
+    "projects.change_client",
+    "projects.add_communication",
+    "projects.view_communication",
+    "projects.change_deliverable",
+)
 _PURCHASES = (
     "suppliers.view_supplierdocument",
     "suppliers.view_purchase",
     "suppliers.change_purchase",
     "suppliers.add_verification",
+)
+# The quality specialist reviews all feedback weekly, triages it, keeps the
+# questionnaires and systematises satisfaction data (§7.2.3, §8.2.1).
+_SATISFACTION = (
+    "satisfaction.view_feedback",
+    "satisfaction.change_feedback",
+    "satisfaction.triage_feedback",
+    "satisfaction.publish_feedback",
+    "satisfaction.handle_complaint",
+    "satisfaction.add_questionnaire",
+    "satisfaction.change_questionnaire",
+    "satisfaction.view_questionnaire",
+    "satisfaction.add_survey",
+    "satisfaction.view_survey",
+)
+# Complaints and claims are addressed to the director (§7.2.3), who also
+# reads the satisfaction results.
+_COMPLAINTS = (
+    "satisfaction.handle_complaint",
+    "satisfaction.view_survey",
+    "satisfaction.view_questionnaire",
 )
 # The office manager registers incoming and outgoing letters (РИ-05).
 _LETTERS = (
@@ -176,6 +288,37 @@ _PERSONNEL = (
     "training.change_induction",
     "training.view_induction",
 )
+# Corporate training (ПК-03): the director runs the seminars, approves the
+# programmes and decides on service memos; the quality manager reads them and
+# keeps the validation record (§7.5.2); the trainer verifies programmes, marks
+# topics, writes the review and the service memo (checked per seminar).
+_TRAINING = (
+    "training.add_trainingrequest",
+    "training.change_trainingrequest",
+    "training.view_trainingrequest",
+    "training.add_indicativeplan",
+    "training.view_indicativeplan",
+    "training.add_programme",
+    "training.change_programme",
+    "training.view_programme",
+    "training.add_seminar",
+    "training.change_seminar",
+    "training.view_seminar",
+    "training.validate_seminar",
+    "training.change_servicememo",
+    "training.add_certificate",
+)
+_TRAINING_READ = (
+    "training.view_trainingrequest",
+    "training.view_indicativeplan",
+    "training.view_programme",
+    "training.view_seminar",
+    "training.validate_seminar",
+)
+_TRAINER_WORK = (
+    "training.view_programme",
+    "training.view_seminar",
+)
 
 _QUALITY_SYSTEM = (
     "quality.add_qualitypolicy",
@@ -191,6 +334,7 @@ _QUALITY_SYSTEM = (
 _STRATEGY = (
     "quality.add_developmentconcept",
     "quality.add_objective",
+    *_AUDITS_READ,
 )
 
 _CALENDAR = (
@@ -243,9 +387,14 @@ ROLES: tuple[Role, ...] = (
             *_LETTERS,
             *_RECORDS,
             *_CAPA,
+            *_AUDITS,
             *_PERSONNEL,
             *_PURCHASING,
             *_PURCHASES,
+            *_COMPLAINTS,
+            *_TRAINING,
+            *_PROJECTS,
+            *_PROJECTS_DIRECTOR,
         ),
         admin_access=True,
     ),
@@ -265,6 +414,7 @@ ROLES: tuple[Role, ...] = (
         "Executive director",
         _("Executive director"),
         _("Controls the execution of projects together with project managers."),
+        _PROJECTS,
     ),
     Role(
         PR_DIRECTOR,
@@ -288,7 +438,7 @@ ROLES: tuple[Role, ...] = (
             "founders: the only readers of the development concept and the "
             "corporate objectives."
         ),
-        _STRATEGY,
+        (*_STRATEGY, "projects.view_project", "projects.viewproperty_project"),
     ),
     Role(
         QUALITY_MANAGER,
@@ -306,9 +456,12 @@ ROLES: tuple[Role, ...] = (
             *_DOCUMENTS,
             *_RECORDS,
             *_CAPA,
+            *_AUDITS,
             *_PURCHASING,
             *_PURCHASES,
             "documents.view_letter",
+            *_SATISFACTION,
+            *_TRAINING_READ,
         ),
         admin_access=True,
     ),
@@ -364,6 +517,7 @@ ROLES: tuple[Role, ...] = (
             "Keeps every version of the contract; controls the project with the "
             "executive director; assesses the project at its close."
         ),
+        _PROJECT_WORK,
     ),
     Role(
         REFERENT,
@@ -373,6 +527,7 @@ ROLES: tuple[Role, ...] = (
             "Marks the tasks of the execution plan done; keeps the client's "
             "documents; monitors client satisfaction."
         ),
+        _CLIENT_CARE,
     ),
     Role(
         EXPERT,
@@ -388,6 +543,7 @@ ROLES: tuple[Role, ...] = (
             "Verifies training materials, marks the topics covered each day, "
             "writes the review and the service memo."
         ),
+        _TRAINER_WORK,
     ),
     Role(
         STAFF,

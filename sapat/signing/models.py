@@ -189,6 +189,18 @@ class Approvable(Signable):
         """Why this cannot be sent for approval yet (empty: it can)."""
         return []
 
+    def may_send(self, user) -> bool:
+        """Whether ``user`` may send this for approval (or withdraw it).
+
+        The change permission on the model or the object by default; a
+        model scoped by something else (a project's report: its team)
+        overrides this, so the generic approval views cannot bypass it.
+        """
+        from sapat.access import perm_name
+
+        perm = perm_name(type(self), "change")
+        return user.has_perm(perm) or user.has_perm(perm, self)
+
     def on_approved(self, actor=None) -> None:
         """Called by the approval service inside its transaction."""
 

@@ -17,7 +17,6 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from sapat.access import perm_name
 from sapat.accounts.models import OrganisationProfile, User
 from sapat.history import attribute
 from sapat.notify.services import notify
@@ -147,14 +146,14 @@ def route_start(
 ) -> ApprovalRoute:
     """Send a draft for agreement (then approval), or straight to approval.
 
-    Requires the change permission of ``obj``'s model (or on ``obj``). The
+    Requires ``obj.may_send(actor)`` (by default the change permission of
+    ``obj``'s model or on ``obj``). The
     approver defaults to the director of the organisation profile. Moves
     ``obj`` to "in agreement" (or "awaiting approval" when there are no
     agreers) and notifies whoever must sign first. Raises
     ``PermissionDenied`` or ``ValidationError``.
     """
-    perm = perm_name(type(obj), "change")
-    if not (actor.has_perm(perm) or actor.has_perm(perm, obj)):
+    if not obj.may_send(actor):
         raise PermissionDenied
     obj = _lock(obj)
     if obj.approval_status != ApprovalStatus.DRAFT:
@@ -392,10 +391,8 @@ def _route_return(*, step: RouteStep, actor: User, comment: str) -> RouteStep:
 def route_cancel(*, route: ApprovalRoute, actor: User) -> ApprovalRoute:
     """The author withdraws an open route; the object returns to draft."""
     route = ApprovalRoute.objects.select_for_update().get(pk=route.pk)
-    if actor.pk != route.started_by_id:
-        perm = perm_name(route.content_type.model_class(), "change")
-        if not actor.has_perm(perm):
-            raise PermissionDenied
+    if actor.pk != route.started_by_id and not route.content_object.may_send(actor):
+        raise PermissionDenied
     _route_move(route, RouteStatus.CANCELLED, actor=actor)
     obj = _lock(route.content_object)
     _move(obj, ApprovalStatus.DRAFT, actor=actor, reason=_("Approval withdrawn"))

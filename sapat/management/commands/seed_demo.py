@@ -25,6 +25,10 @@ FIXTURES = [
     "fixtures/capa.json",
     "fixtures/personnel.json",
     "fixtures/suppliers.json",
+    "fixtures/audits.json",
+    "fixtures/satisfaction.json",
+    "fixtures/projects.json",
+    "fixtures/seminars.json",
 ]
 
 

@@ -1,0 +1,68 @@
+"""Read-only admin views; projects are run on the intranet pages."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Client,
+    ClientDocument,
+    ContractVersion,
+    Deliverable,
+    Meeting,
+    Project,
+    WorkPlan,
+)
+
+
+class ReadOnly(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Client)
+class ClientAdmin(ReadOnly):
+    list_display = ["name", "kind", "region"]
+    search_fields = ["name"]
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnly):
+    list_display = ["code", "title", "client", "status", "project_manager"]
+    list_filter = ["status", "service_type"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(ContractVersion)
+class ContractVersionAdmin(ReadOnly):
+    list_display = ["number", "version", "client", "approval_status", "sent_on"]
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(ReadOnly):
+    list_display = ["title", "project", "version", "approval_status"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnly):
+    list_display = ["number", "kind", "date", "project"]
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(ReadOnly):
+    list_display = ["kind", "year", "period"]
+
+
+@admin.register(ClientDocument)
+class ClientDocumentAdmin(ReadOnly):
+    """Client property is confidential: only superusers see it here."""
+
+    list_display = ["title", "project", "received_on", "returned_on"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
