@@ -23,3 +23,30 @@ class SatisfactionConfig(AppConfig):
         "Referents monitor satisfaction; the quality manager reviews feedback weekly "
         "and systematises the data before the management review."
     )
+
+    def ready(self) -> None:
+        from . import services  # noqa: F401 - registers the notification events
+        from .signals import on_project_closed
+
+        self._register_review_inputs()
+        try:
+            from projects.signals import project_closed
+        except ImportError:  # Projects not built yet
+            return
+        project_closed.connect(
+            on_project_closed, dispatch_uid="satisfaction.project_closed"
+        )
+
+    def _register_review_inputs(self) -> None:
+        try:
+            from audits import review_inputs
+        except ImportError:  # Audits not built yet
+            return
+        from .review import complaints_input, satisfaction_input
+
+        review_inputs.register(
+            "complaints", _("Complaints"), complaints_input, order=20
+        )
+        review_inputs.register(
+            "satisfaction", _("Customer satisfaction"), satisfaction_input, order=21
+        )

@@ -183,6 +183,23 @@ def email_send(*, email_id: int) -> Email | None:
     return email
 
 
+def email_forget(*, address: str) -> int:
+    """Remove a person's address and the texts sent to it from the outbox.
+
+    For anonymisation of people without an account (clients): the rows stay
+    as proof that something was sent, with the subject, but without the
+    address or the body. Returns how many e-mails were changed.
+    """
+    if not address:
+        return 0
+    emails = Email.objects.filter(to__iexact=address)
+    # An e-mail not sent yet is not sent at all.
+    emails.filter(status=Email.Status.QUEUED).update(
+        status=Email.Status.FAILED, last_error="address removed"
+    )
+    return emails.update(to="", body_text="", body_html="")
+
+
 @transaction.atomic
 def email_retry(*, email: Email) -> Email:
     """Put a failed e-mail back in the queue (an administrator's action)."""

@@ -273,3 +273,17 @@ RATELIMIT_USE_CACHE = "default"
 # Reminders and e-mails link back to the portal with this origin.
 SAPAT_BASE_URL = env_str("SAPAT_BASE_URL") or "http://127.0.0.1:8000"
 SAPAT_PAGE_SIZE = 25
+
+# --- Satisfaction (ДЖ-09): the public feedback form and surveys ---------------
+# Submissions of the public feedback form allowed per visitor's IP address.
+SATISFACTION_RATE_MINUTE = env_str("FEEDBACK_RATE_MINUTE") or "5/m"
+SATISFACTION_RATE_HOUR = env_str("FEEDBACK_RATE_HOUR") or "30/h"
+# Look-ups of a tracking code per IP address (codes cannot be guessed anyway).
+SATISFACTION_LOOKUP_RATE = env_str("FEEDBACK_LOOKUP_RATE") or "30/m"
+# Working days to answer a complaint (recommended; the manual sets none).
+SATISFACTION_ANSWER_DAYS = env_int("FEEDBACK_ANSWER_DAYS", 10)
+# Contact data of closed feedback and named survey answers is anonymised after.
+SATISFACTION_ANONYMISE_AFTER_YEARS = env_int("FEEDBACK_ANONYMISE_AFTER_YEARS", 3)
+SATISFACTION_MAX_ATTACHMENT_MB = env_int("FEEDBACK_MAX_ATTACHMENT_MB", 5)
+# Days a survey link stays valid.
+SATISFACTION_SURVEY_DAYS = env_int("SURVEY_LINK_DAYS", 30)
