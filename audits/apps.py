@@ -23,3 +23,55 @@ class AuditsConfig(AppConfig):
         "The quality manager plans the audits; the director holds the management "
         "review."
     )
+
+    def ready(self) -> None:
+        from sapat import handover
+        from sapat.quality import evidence
+
+        from . import review_inputs, selectors, services
+
+        evidence.register("audit", selectors.audits_per_clause)
+        handover.register(
+            handover.Provider(
+                key="audits.open_work",
+                label=_("Internal audits led and review decisions"),
+                open_items=services.open_work,
+                hand_over=services.hand_over,
+            )
+        )
+        for key, label, provider, order in (
+            ("audits", _("Internal audit results"), selectors.input_audits, 10),
+            (
+                "capa",
+                _("Nonconformities, complaints and corrective and preventive actions"),
+                selectors.input_capa,
+                20,
+            ),
+            ("kpis", _("Process performance (KPIs)"), selectors.input_kpis, 30),
+            ("suppliers", _("Supplier analysis"), selectors.input_suppliers, 50),
+            (
+                "self_assessment",
+                _("Self-assessment"),
+                selectors.input_self_assessment,
+                70,
+            ),
+            (
+                "previous",
+                _("Actions from previous reviews"),
+                selectors.input_previous,
+                80,
+            ),
+            (
+                "documents",
+                _("Changes that could affect the QMS"),
+                selectors.input_documents,
+                90,
+            ),
+            (
+                "personnel",
+                _("Resources: internal auditors"),
+                selectors.input_personnel,
+                95,
+            ),
+        ):
+            review_inputs.register(key, label, provider, order=order)
