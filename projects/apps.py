@@ -27,10 +27,16 @@ class ProjectsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from audits import review_inputs
         from sapat.registry import DashboardBlock, dashboard
 
         from . import handover  # noqa: F401 - registers the open work
         from .dashboard import my_work_block
+        from .review import projects_input
+
+        review_inputs.register(
+            "projects", _("Client projects"), projects_input, order=30
+        )
 
         dashboard.register(
             DashboardBlock(
