@@ -23,6 +23,7 @@ from .models import (
     StaffTrainingPlan,
     TrainingNeed,
     TrainingTaken,
+    seminars,
 )
 
 
@@ -162,3 +163,47 @@ class InductionAdmin(ReadOnly):
 class BriefingAdmin(ReadOnly):
     list_display = ["induction", "kind", "given_on", "given_by"]
     list_select_related = ["induction__employee__user", "given_by"]
+
+
+# --- Corporate training (ПК-03): read in the admin, changed on the intranet --
+
+
+@admin.register(seminars.Programme)
+class ProgrammeAdmin(ApprovableAdmin):
+    """Approve programmes here too; they are drawn up on the intranet."""
+
+    list_display = ["title", "approval_status"]
+    readonly_fields = ["trainers"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(seminars.TrainingRequest)
+class TrainingRequestAdmin(ReadOnly):
+    list_display = ["topic", "client", "received_on", "status"]
+    list_select_related = ["client"]
+
+
+@admin.register(seminars.Seminar)
+class SeminarAdmin(ReadOnly):
+    list_display = ["title", "starts_on", "ends_on", "status"]
+
+
+@admin.register(seminars.Participant)
+class ParticipantAdmin(ReadOnly):
+    list_display = ["name", "organisation", "seminar"]
+    list_select_related = ["seminar"]
+    exclude = ["token"]
+
+
+@admin.register(seminars.Certificate)
+class CertificateAdmin(ReadOnly):
+    list_display = ["number", "participant", "issued_on"]
+    list_select_related = ["participant"]
+
+
+@admin.register(seminars.ServiceMemo)
+class ServiceMemoAdmin(ReadOnly):
+    list_display = ["handout", "author", "cost", "status"]
+    list_select_related = ["handout__document", "handout__revision", "author"]

@@ -34,6 +34,17 @@ class TrainingConfig(AppConfig):
         from .handover import on_deactivated, register_providers
 
         register_providers()
+
+        from documents.signals import revision_in_force
+
+        from .services import seminars
+
+        def _revision_in_force(sender, revision, **kwargs):
+            seminars.revision_impact(revision=revision)
+
+        revision_in_force.connect(
+            _revision_in_force, weak=False, dispatch_uid="training.revision_impact"
+        )
         deactivated.connect(
             on_deactivated, weak=False, dispatch_uid="training.close_staff_file"
         )

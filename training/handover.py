@@ -82,6 +82,15 @@ def _inductions(user):
     ).select_related("employee__user")
 
 
+def _seminars(user):
+    from .models import Seminar, SeminarStatus
+
+    return Seminar.objects.filter(
+        created_by=user,
+        status__in=[SeminarStatus.PLANNED, SeminarStatus.IN_PROGRESS],
+    )
+
+
 def _listing(queryset_of):
     def open_items(user) -> list[tuple[str, str]]:
         return [(str(obj), obj.get_absolute_url()) for obj in queryset_of(user)]
@@ -135,6 +144,14 @@ def register_providers() -> None:
             label=gettext_lazy("Inductions to follow"),
             open_items=_listing(_inductions),
             hand_over=_handing(_inductions, "responsible"),
+        )
+    )
+    register(
+        Provider(
+            key="training.seminars",
+            label=gettext_lazy("Seminars to organise"),
+            open_items=_listing(_seminars),
+            hand_over=_handing(_seminars, "created_by"),
         )
     )
 

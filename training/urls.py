@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import personnel
+from .views import personnel, seminars
 
 app_name = "training"
 
@@ -137,11 +137,88 @@ urlpatterns = [
         "inductions/<int:pk>/briefings/<str:kind>/",
         personnel.briefing_sign,
         name="briefing_sign",
+    ),  # Corporate training (ПК-03)
+    path("requests/", seminars.request_list, name="request_list"),
+    path("requests/new/", seminars.request_create, name="request_create"),
+    path("requests/<int:pk>/", seminars.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", seminars.request_edit, name="request_edit"),
+    path("requests/<int:pk>/decide/", seminars.request_decide, name="request_decide"),
+    path(
+        "indicative-plans/",
+        seminars.indicative_plan_list,
+        name="indicative_plan_list",
     ),
+    path("programmes/", seminars.programme_list, name="programme_list"),
+    path("programmes/new/", seminars.programme_create, name="programme_create"),
+    path("programmes/<int:pk>/", seminars.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/edit/", seminars.programme_edit, name="programme_edit"),
+    path("programmes/<int:pk>/topics/", seminars.topic_add, name="topic_add"),
+    path(
+        "programmes/<int:pk>/verify/",
+        seminars.programme_verify,
+        name="programme_verify",
+    ),
+    path("topics/<int:pk>/remove/", seminars.topic_remove, name="topic_remove"),
+    path("seminars/", seminars.seminar_list, name="seminar_list"),
+    path("seminars/calendar/", seminars.seminar_calendar, name="seminar_calendar"),
+    path("seminars/new/", seminars.seminar_create, name="seminar_create"),
+    path(
+        "seminars/validation/",
+        seminars.validation_record,
+        name="validation_record",
+    ),
+    path("seminars/<int:pk>/", seminars.seminar_detail, name="seminar_detail"),
+    path("seminars/<int:pk>/edit/", seminars.seminar_edit, name="seminar_edit"),
+    path("seminars/<int:pk>/status/", seminars.seminar_move, name="seminar_move"),
+    path("seminars/<int:pk>/days/", seminars.day_add, name="day_add"),
+    path(
+        "seminars/<int:pk>/participants/",
+        seminars.participant_add,
+        name="participant_add",
+    ),
+    path("seminars/<int:pk>/handouts/", seminars.handout_add, name="handout_add"),
+    path("seminars/<int:pk>/tests/", seminars.seminar_test_create, name="test_create"),
+    path("seminars/<int:pk>/review/", seminars.review_write, name="review_write"),
+    path(
+        "seminars/<int:pk>/evaluation/close/",
+        seminars.evaluations_close,
+        name="evaluations_close",
+    ),
+    path(
+        "seminars/<int:pk>/certificates/",
+        seminars.certificates_issue,
+        name="certificates_issue",
+    ),
+    path(
+        "seminars/<int:pk>/certificates.zip",
+        seminars.certificates_zip,
+        name="certificates_zip",
+    ),
+    path(
+        "seminar-days/<int:pk>/attendance/",
+        seminars.attendance_set,
+        name="attendance_set",
+    ),
+    path("seminar-days/<int:pk>/topics/", seminars.topics_mark, name="topics_mark"),
+    path(
+        "participants/<int:pk>/certificate/",
+        seminars.certificate_issue,
+        name="certificate_issue",
+    ),
+    path("handouts/<int:pk>/damaged/", seminars.damaged_log, name="damaged_log"),
+    path("handouts/<int:pk>/revise/", seminars.handout_revise, name="handout_revise"),
+    path("handouts/<int:pk>/memos/", seminars.memo_submit, name="memo_submit"),
+    path("memos/<int:pk>/decide/", seminars.memo_decide, name="memo_decide"),
+    path("tests/<int:pk>/", seminars.seminar_test_detail, name="test_detail"),
 ]
 
 #: Public pages, mounted at the site root by sapat/urls.py (no login).
 public_urlpatterns = [
     path("experts/", personnel.experts_public, name="experts_public"),
     path("experts/<int:pk>/cv/", personnel.experts_public_cv, name="experts_public_cv"),
+    path(
+        "seminar-evaluation/<str:token>/",
+        seminars.seminar_evaluate,
+        name="seminar_evaluate",
+    ),
 ]

@@ -388,6 +388,11 @@ def revision_bring_in_force(
             context={"title": str(document), "count": copies},
             once_key=f"documents:withdraw-copies:{previous.pk}",
         )
+    from ..signals import revision_in_force
+
+    revision_in_force.send(
+        sender=DocumentRevision, revision=revision, previous=previous
+    )
     return revision
 
 

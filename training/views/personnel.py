@@ -73,6 +73,24 @@ def index(request):
         expert_count=Expert.objects.filter(active=True).count(),
         plan=StaffTrainingPlan.objects.order_by("-year").first(),
     )
+    if user.has_perm("training.view_seminar"):
+        from ..selectors.seminars import seminar_list
+
+        today = timezone.localdate()
+        seminars = seminar_list(user=user).exclude(status="cancelled")
+        context.update(
+            seminars_upcoming=seminars.filter(starts_on__gt=today)
+            .exclude(status="done")
+            .count(),
+            seminars_in_progress=seminars.filter(
+                starts_on__lte=today, ends_on__gte=today
+            )
+            .exclude(status="done")
+            .count(),
+            seminars_done=seminars.filter(
+                Q(status="done") | Q(ends_on__lt=today)
+            ).count(),
+        )
     return render(request, "training/index.html", context)
 
 
