@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from sapat.signing.admin import ApprovableAdmin
+
 from .models import (
     Client,
     ClientDocument,
@@ -38,13 +40,24 @@ class ProjectAdmin(ReadOnly):
     search_fields = ["code", "title"]
 
 
+class ApproveOnly(ApprovableAdmin):
+    """The director approves contracts and reports here with the password;
+    everything else about them is done on the project pages."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ContractVersion)
-class ContractVersionAdmin(ReadOnly):
+class ContractVersionAdmin(ApproveOnly):
     list_display = ["number", "version", "client", "approval_status", "sent_on"]
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(ReadOnly):
+class DeliverableAdmin(ApproveOnly):
     list_display = ["title", "project", "version", "approval_status"]
 
 
