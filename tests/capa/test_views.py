@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -696,7 +697,8 @@ def test_task_add_pair(client, employee):
 
 
 def test_task_due_before_the_action_opened_is_refused(client):
-    action = ActionFactory(opened_on=date(2026, 3, 10))
+    # The owner reads the portal in English, so the form error is English.
+    action = ActionFactory(opened_on=date(2026, 3, 10), owner__language="en")
     client.force_login(action.owner)
     response = client.post(
         reverse("capa:task_add", args=[action.pk]),
@@ -954,7 +956,9 @@ def test_action_history_tab_shows_each_step_with_its_user(client, manager, make_
     assert 'data-testid="tab-history"' in content
     rows = response.context["rows"]
     steps = [(row.reason, row.who) for row in reversed(rows)]
-    with translation.override("en"):
+    # The services above store each reason in the language active when they
+    # ran (the default): the page shows them as stored, whoever reads it.
+    with translation.override(settings.LANGUAGE_CODE):
         expected = [
             (gettext("Opened"), manager),
             (gettext("Started"), owner),

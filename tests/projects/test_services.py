@@ -289,14 +289,16 @@ def test_register_and_return_a_client_document(project, referent):
 
 def test_return_date_before_receipt_is_refused(project, referent):
     document = ClientDocumentFactory(project=project)
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        services.client_document_return(
-            actor=referent,
-            document=document,
-            returned_on=document.received_on - datetime.timedelta(days=1),
-            returned_to="x",
-        )
-    assert "cannot be returned before it came" in str(error.value)
+    # The message is lazy: it is read in English inside the override.
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            services.client_document_return(
+                actor=referent,
+                document=document,
+                returned_on=document.received_on - datetime.timedelta(days=1),
+                returned_to="x",
+            )
+        assert "cannot be returned before it came" in str(error.value)
     document.refresh_from_db()
     assert document.returned_on is None
 
@@ -450,11 +452,13 @@ def test_approved_report_is_not_edited_freely(project, pm):
 
 def test_revision_after_approval_needs_a_status_meeting_decision(project, pm):
     deliverable = _approved(project, pm)
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        services.deliverable_revise(
-            actor=pm, deliverable=deliverable, decision=None, summary="x"
-        )
-    assert "status meeting" in str(error.value)
+    # The message is lazy: it is read in English inside the override.
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            services.deliverable_revise(
+                actor=pm, deliverable=deliverable, decision=None, summary="x"
+            )
+        assert "status meeting" in str(error.value)
     weekly = DecisionFactory(meeting=MeetingFactory(kind="weekly", project=project))
     with pytest.raises(ValidationError):
         services.deliverable_revise(

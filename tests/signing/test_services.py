@@ -384,3 +384,18 @@ def test_a_failed_pdf_is_marked_and_can_be_queued_again(
         services.signed_pdf_retry(record=pdf)
     pdf.refresh_from_db()
     assert pdf.status == SignedPDF.Status.READY
+
+
+def test_a_signed_pdf_title_is_in_the_organisations_language(director):
+    """The PDF body is rendered in Kyrgyz; its title must not follow the
+    language of whoever queued it."""
+    from django.utils import translation
+
+    from sapat.signing.services import signed_pdf_queue
+    from tests.quality.factories import PolicyFactory
+
+    policy = PolicyFactory()
+    with translation.override("en"):
+        pdf = signed_pdf_queue(obj=policy)
+    with translation.override("ky"):
+        assert pdf.title == str(policy.approval_title())[:300]

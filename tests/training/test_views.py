@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from sapat.signing.models import ApprovalStatus
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
@@ -40,6 +40,14 @@ from training.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _reads_english(user):
+    """The portal speaks to ``user`` in English (the profile's language), so
+    the form's messages compare to their English msgids."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return user
 
 
 @pytest.fixture
@@ -243,9 +251,8 @@ def test_training_with_an_expiry_before_the_issue_is_refused(client, personnel, 
     }
     client.force_login(staff)
     assert client.post(url, data).status_code == 403
-    client.force_login(personnel)
-    with translation.override("en"):
-        response = client.post(url, data)
+    client.force_login(_reads_english(personnel))
+    response = client.post(url, data)
     assert response.context["form"].errors["expires_on"] == [
         "A certificate cannot expire before it was issued."
     ]
@@ -286,11 +293,10 @@ def test_expert_level_outside_the_scale_is_refused(client, personnel, staff):
 
 
 def test_expert_form_rejects_a_level_and_a_nameless_external(client, personnel):
-    client.force_login(personnel)
-    with translation.override("en"):
-        response = client.post(
-            reverse("training:expert_create"), {"availability": "available"}
-        )
+    client.force_login(_reads_english(personnel))
+    response = client.post(
+        reverse("training:expert_create"), {"availability": "available"}
+    )
     assert response.context["form"].errors["name"] == ["Name the external expert."]
     assert not Expert.objects.exists()
     response = client.post(
@@ -326,9 +332,8 @@ def test_attestation_for_someone_who_left_is_a_form_error(
     }
     client.force_login(staff)
     assert client.post(url, data).status_code == 403
-    client.force_login(personnel)
-    with translation.override("en"):
-        response = client.post(url, data)
+    client.force_login(_reads_english(personnel))
+    response = client.post(url, data)
     assert "has left" in response.context["form"].errors["employee"][0]
     assert not Attestation.objects.exists()
     data["employee"] = EmployeeFactory().pk
@@ -356,13 +361,12 @@ def test_attestation_need_and_send_pair(
 
 
 def test_need_create_bad_input(client, personnel):
-    client.force_login(personnel)
+    client.force_login(_reads_english(personnel))
     employee = EmployeeFactory()
-    with translation.override("en"):
-        response = client.post(
-            reverse("training:need_create"),
-            {"employee": employee.pk, "source": "concept", "topic": ""},
-        )
+    response = client.post(
+        reverse("training:need_create"),
+        {"employee": employee.pk, "source": "concept", "topic": ""},
+    )
     assert response.context["form"].errors["topic"] == ["Name a competence or a topic."]
     assert not TrainingNeed.objects.exists()
     response = client.post(

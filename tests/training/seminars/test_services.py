@@ -107,11 +107,13 @@ def test_no_reminder_when_the_plans_exist(director):
 
 
 def test_indicative_plan_number_must_exist_in_year(director):
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        services.indicative_plan_save(
-            actor=director, kind="half", year=2026, number=3, content="x"
-        )
-    assert "There is no such period in the year." in _message(error)
+    # The message is lazy: it is read in English inside the override.
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            services.indicative_plan_save(
+                actor=director, kind="half", year=2026, number=3, content="x"
+            )
+        assert "There is no such period in the year." in _message(error)
 
 
 # --- Programmes -----------------------------------------------------------------
