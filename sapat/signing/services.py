@@ -540,11 +540,20 @@ def signed_pdf_queue(*, obj: Signable) -> SignedPDF:
         content_type=content_type,
         object_id=obj.pk,
         object_version=version,
-        defaults={"title": obj.approval_title()[:300]},
+        defaults={"title": _pdf_title(obj)},
     )
     if created:
         render_signed_pdf.delay_on_commit(pdf.pk)
     return pdf
+
+
+def _pdf_title(obj: Signable) -> str:
+    """The title in the organisation's language, like the PDF's body,
+    whoever's language the request that queued it was in."""
+    from django.conf import settings
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj.approval_title())[:300]
 
 
 class PdfRenderError(Exception):
