@@ -175,7 +175,7 @@ def test_results_are_grouped_with_counts_and_links(make_user, director):
     assert 'data-count="7"' in html
     assert f"{reverse('documents:index')}?q=" in html
     assert f"{reverse('records:record_list')}?q=" in html
-    assert "Show all 7 results in the list" in html
+    assert "Search in the list: Documents" in html
     # Groups keep the registry's order: documents before records.
     assert html.index('id="search-document"') < html.index('id="search-record"')
 
