@@ -25,6 +25,18 @@ class AuditsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from sapat import search
+
+        from .search import search_audits
+
+        search.register(
+            "audit",
+            _("Internal audits"),
+            search_audits,
+            order=40,
+            list_url=("audits:audit_list", "q"),
+        )
+
         from sapat import handover
         from sapat.quality import evidence
 

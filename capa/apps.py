@@ -25,6 +25,25 @@ class CapaConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from sapat import search
+
+        from .search import search_actions, search_nonconformities
+
+        search.register(
+            "nonconformity",
+            _("Nonconformities"),
+            search_nonconformities,
+            order=30,
+            list_url=("capa:nonconformity_list", "q"),
+        )
+        search.register(
+            "action",
+            _("Corrective and preventive actions"),
+            search_actions,
+            order=35,
+            list_url=("capa:action_list", "q"),
+        )
+
         from sapat.registry import DashboardBlock, dashboard
 
         from . import handover  # noqa: F401 - registers the open work

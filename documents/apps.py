@@ -26,6 +26,18 @@ class DocumentsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from sapat import search
+
+        from .search import global_search
+
+        search.register(
+            "document",
+            _("Documents"),
+            global_search,
+            order=10,
+            list_url=("documents:index", "q"),
+        )
+
         from sapat.quality import evidence
         from sapat.registry import DashboardBlock, dashboard
         from sapat.signing.signals import approved

@@ -152,3 +152,29 @@ def _token_condition(token: str, *, postgres: bool) -> Q:
         )
         condition |= Q(search_text__contains=token[:3]) & Q(similar)
     return condition
+
+
+def global_search(user, query: str, limit: int):
+    """Provider of the portal's global search (:mod:`sapat.search`): the
+    documents of the register ``user`` may see, withdrawn ones left out as
+    in the register. Two queries."""
+    from sapat.search import Hit, count_and_slice
+
+    from .models.register import DocumentStatus
+    from .selectors import visible_documents
+
+    queryset = (
+        visible_documents(user=user)
+        .exclude(status=DocumentStatus.WITHDRAWN)
+        .defer("search_text")
+        .order_by("code", "pk")
+    )
+    if not search_tokens(query):
+        # Punctuation only ("%", ".*"): search_documents would return all.
+        return 0, []
+    queryset = search_documents(queryset, query)
+    return count_and_slice(
+        queryset,
+        limit,
+        lambda doc: Hit(str(doc), doc.get_absolute_url(), doc.get_status_display()),
+    )

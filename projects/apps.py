@@ -27,6 +27,25 @@ class ProjectsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from sapat import search
+
+        from .search import search_client_documents, search_projects
+
+        search.register(
+            "project",
+            _("Projects"),
+            search_projects,
+            order=50,
+            list_url=("projects:project_list", "q"),
+        )
+        search.register(
+            "client_document",
+            _("Client property"),
+            search_client_documents,
+            order=55,
+            list_url=("projects:client_document_list", "q"),
+        )
+
         from audits import review_inputs
         from sapat.registry import DashboardBlock, dashboard
 

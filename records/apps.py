@@ -25,6 +25,18 @@ class RecordsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from sapat import search
+
+        from .search import search_records
+
+        search.register(
+            "record",
+            _("Records"),
+            search_records,
+            order=20,
+            list_url=("records:record_list", "q"),
+        )
+
         from sapat.signing.signals import pdf_ready
 
         def _file(sender, instance, pdf, **kwargs):

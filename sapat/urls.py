@@ -21,6 +21,7 @@ handler500 = "sapat.views.error_500"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("healthz/", views.healthz, name="healthz"),
+    path("search/", views.search_view, name="search"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("sapat.accounts.urls")),
     path("notifications/", include("sapat.notify.urls")),

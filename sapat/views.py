@@ -106,3 +106,24 @@ def error_500(request):
     from django.http import HttpResponseServerError
 
     return HttpResponseServerError(template.render({"request_path": request.path}))
+
+
+def search_view(request: HttpRequest):
+    """The navbar's global search: every registered kind, grouped, each
+    scoped in SQL to what the user may see (see :mod:`sapat.search`)."""
+    from . import search
+
+    raw = request.GET.get("q", "")
+    query = search.clean_query(raw)
+    groups = search.search(request.user, query)
+    return render(
+        request,
+        "sapat/search.html",
+        {
+            "q": query,
+            "truncated": len(raw.strip()) > search.MAX_QUERY_LENGTH,
+            "max_length": search.MAX_QUERY_LENGTH,
+            "groups": groups,
+            "total": sum(group.count for group in groups),
+        },
+    )

@@ -25,6 +25,18 @@ class SatisfactionConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from sapat import search
+
+        from .search import search_feedback
+
+        search.register(
+            "feedback",
+            _("Feedback"),
+            search_feedback,
+            order=80,
+            list_url=("satisfaction:feedback_list", "q"),
+        )
+
         from . import services  # noqa: F401 - registers the notification events
         from .signals import on_project_closed
 

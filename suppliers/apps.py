@@ -23,3 +23,16 @@ class SuppliersConfig(AppConfig):
         "The quality manager collects proposals; the director approves the suppliers "
         "list and reviews the trainers list."
     )
+
+    def ready(self) -> None:
+        from sapat import search
+
+        from .search import search_suppliers
+
+        search.register(
+            "supplier",
+            _("Suppliers"),
+            search_suppliers,
+            order=70,
+            list_url=("suppliers:supplier_list", "q"),
+        )

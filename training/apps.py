@@ -25,6 +25,18 @@ class TrainingConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from sapat import search
+
+        from .search import search_seminars
+
+        search.register(
+            "seminar",
+            _("Seminars"),
+            search_seminars,
+            order=60,
+            list_url=("training:seminar_list", "q"),
+        )
+
         from django.db.models.signals import post_save
 
         from sapat.handover import deactivated
