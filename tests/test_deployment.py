@@ -528,3 +528,55 @@ def test_malformed_url_stops_manage_py_with_one_line_naming_it(variable, value):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert variable in lines[0]
+
+
+def test_production_settings_harden_cookies_headers_csp_and_celery(tmp_path):
+    """The values behind the deploy check, read from the settings the image runs."""
+    names = [
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "LANGUAGE_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_REFERRER_POLICY",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "X_FRAME_OPTIONS",
+        "CONTENT_SECURITY_POLICY",
+        "CELERY_ACCEPT_CONTENT",
+        "CELERY_TASK_SERIALIZER",
+        "CELERY_RESULT_SERIALIZER",
+        "DEBUG",
+    ]
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
+    )
+    result = manage("shell", "-c", code, env=production_environ(tmp_path))
+    assert result.returncode == 0, result.stderr
+    prod = json.loads(result.stdout.strip().splitlines()[-1])
+    for name in names[:4]:
+        assert prod[name] is True, name
+    assert prod["DEBUG"] is False
+    assert prod["SECURE_HSTS_SECONDS"] >= 60 * 60 * 24 * 365
+    assert prod["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert prod["SECURE_REFERRER_POLICY"] == "same-origin"
+    assert prod["SECURE_CONTENT_TYPE_NOSNIFF"] is True
+    assert prod["X_FRAME_OPTIONS"] == "DENY"
+    directives = prod["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    for directive in ("default-src", "script-src", "style-src"):
+        assert directives[directive] == ["'self'"], directive
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    # Celery takes and sends JSON only: no pickle from a reachable broker.
+    assert prod["CELERY_ACCEPT_CONTENT"] == ["json"]
+    assert prod["CELERY_TASK_SERIALIZER"] == "json"
+    assert prod["CELERY_RESULT_SERIALIZER"] == "json"
+
+
+def test_the_celery_app_accepts_json_only():
+    from sapat.celery import app
+
+    assert set(app.conf.accept_content) == {"json"}
+    assert app.conf.task_serializer == "json"
+    assert app.conf.result_serializer == "json"
