@@ -580,3 +580,47 @@ def test_the_celery_app_accepts_json_only():
     assert set(app.conf.accept_content) == {"json"}
     assert app.conf.task_serializer == "json"
     assert app.conf.result_serializer == "json"
+
+
+def test_beat_sends_the_nightly_backup_the_worker_writes_to_the_backups_volume(
+    compose,
+):
+    """beat sends records-nightly-backup; the worker writes it, keeping 14."""
+    from records.backup_tasks import KEEP
+    from sapat.celery import app
+    from sapat.schedule import SCHEDULE
+
+    entry = SCHEDULE["records-nightly-backup"]
+    assert entry.task == "records.backup_tasks.nightly_backup"
+    assert entry.crontab == {"minute": "30", "hour": "2"}
+    assert KEEP == 14
+    app.loader.import_default_modules()
+    assert entry.task in app.tasks, "workers would not know the task"
+    assert not app.conf.task_routes, "a route could send it to no worker"
+    # web writes the schedule, beat (one, database scheduler) sends it ...
+    entrypoint = (ROOT / "docker" / "entrypoint.sh").read_text()
+    assert "python manage.py sync_schedules" in entrypoint
+    assert environment(compose, "web")["SAPAT_MIGRATIONS"] == "apply"
+    assert "--scheduler" in command(compose, "beat")
+    # ... and the worker, consuming the default queue, writes the archive
+    # where BACKUP_DIR points: the backups volume, with the media it archives.
+    assert "-Q" not in command(compose, "worker")
+    assert "--queues" not in command(compose, "worker")
+    env = environment(compose, "worker")
+    assert mounts(compose, "worker")["backups"] == env["BACKUP_DIR"]
+    assert mounts(compose, "worker")["media"] == env["MEDIA_ROOT"]
+    assert env["BACKUP_DIR"] == environment(compose, "beat")["BACKUP_DIR"]
+    assert "backups" in compose["volumes"]
+
+
+def test_readme_documents_the_restore_as_the_command_takes_it():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Backups and restore", 1)[1].split("\n## ", 1)[0]
+    assert "docker compose stop web worker beat" in section
+    assert "python manage.py restore" in section
+    assert "/var/lib/sapat/backups/sapat-backup-" in section
+    assert "docker compose up -d" in section
+    assert "logged out" in section
+    assert "keys" in section
+    assert "--yes" in section
+    assert section.index("stop web worker") < section.index("manage.py restore")
