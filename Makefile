@@ -8,7 +8,7 @@ DEMO_PASSWORD := sapat-demo-2026
 export DJANGO_SETTINGS_MODULE ?= sapat.settings.dev
 
 
-.PHONY: run test bench install messages compilemessages lint format migrate demo worker beat e2e test-worker lock clean
+.PHONY: run test bench install messages compilemessages lint format migrate demo worker beat e2e test-worker lock security clean
 
 $(VENV)/.installed: requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
+
+## make security: bandit on the code, pip-audit on requirements.lock (skipped,
+## saying why, when its vulnerability service cannot be reached)
+security: install
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q
+	$(PY) .ci/pip_audit.py requirements.lock
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -528,3 +528,99 @@ def test_malformed_url_stops_manage_py_with_one_line_naming_it(variable, value):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert variable in lines[0]
+
+
+def test_production_settings_harden_cookies_headers_csp_and_celery(tmp_path):
+    """The values behind the deploy check, read from the settings the image runs."""
+    names = [
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "LANGUAGE_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_REFERRER_POLICY",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "X_FRAME_OPTIONS",
+        "CONTENT_SECURITY_POLICY",
+        "CELERY_ACCEPT_CONTENT",
+        "CELERY_TASK_SERIALIZER",
+        "CELERY_RESULT_SERIALIZER",
+        "DEBUG",
+    ]
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
+    )
+    result = manage("shell", "-c", code, env=production_environ(tmp_path))
+    assert result.returncode == 0, result.stderr
+    prod = json.loads(result.stdout.strip().splitlines()[-1])
+    for name in names[:4]:
+        assert prod[name] is True, name
+    assert prod["DEBUG"] is False
+    assert prod["SECURE_HSTS_SECONDS"] >= 60 * 60 * 24 * 365
+    assert prod["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert prod["SECURE_REFERRER_POLICY"] == "same-origin"
+    assert prod["SECURE_CONTENT_TYPE_NOSNIFF"] is True
+    assert prod["X_FRAME_OPTIONS"] == "DENY"
+    directives = prod["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    for directive in ("default-src", "script-src", "style-src"):
+        assert directives[directive] == ["'self'"], directive
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    # Celery takes and sends JSON only: no pickle from a reachable broker.
+    assert prod["CELERY_ACCEPT_CONTENT"] == ["json"]
+    assert prod["CELERY_TASK_SERIALIZER"] == "json"
+    assert prod["CELERY_RESULT_SERIALIZER"] == "json"
+
+
+def test_the_celery_app_accepts_json_only():
+    from sapat.celery import app
+
+    assert set(app.conf.accept_content) == {"json"}
+    assert app.conf.task_serializer == "json"
+    assert app.conf.result_serializer == "json"
+
+
+def test_beat_sends_the_nightly_backup_the_worker_writes_to_the_backups_volume(
+    compose,
+):
+    """beat sends records-nightly-backup; the worker writes it, keeping 14."""
+    from records.backup_tasks import KEEP
+    from sapat.celery import app
+    from sapat.schedule import SCHEDULE
+
+    entry = SCHEDULE["records-nightly-backup"]
+    assert entry.task == "records.backup_tasks.nightly_backup"
+    assert entry.crontab == {"minute": "30", "hour": "2"}
+    assert KEEP == 14
+    app.loader.import_default_modules()
+    assert entry.task in app.tasks, "workers would not know the task"
+    assert not app.conf.task_routes, "a route could send it to no worker"
+    # web writes the schedule, beat (one, database scheduler) sends it ...
+    entrypoint = (ROOT / "docker" / "entrypoint.sh").read_text()
+    assert "python manage.py sync_schedules" in entrypoint
+    assert environment(compose, "web")["SAPAT_MIGRATIONS"] == "apply"
+    assert "--scheduler" in command(compose, "beat")
+    # ... and the worker, consuming the default queue, writes the archive
+    # where BACKUP_DIR points: the backups volume, with the media it archives.
+    assert "-Q" not in command(compose, "worker")
+    assert "--queues" not in command(compose, "worker")
+    env = environment(compose, "worker")
+    assert mounts(compose, "worker")["backups"] == env["BACKUP_DIR"]
+    assert mounts(compose, "worker")["media"] == env["MEDIA_ROOT"]
+    assert env["BACKUP_DIR"] == environment(compose, "beat")["BACKUP_DIR"]
+    assert "backups" in compose["volumes"]
+
+
+def test_readme_documents_the_restore_as_the_command_takes_it():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Backups and restore", 1)[1].split("\n## ", 1)[0]
+    assert "docker compose stop web worker beat" in section
+    assert "python manage.py restore" in section
+    assert "/var/lib/sapat/backups/sapat-backup-" in section
+    assert "docker compose up -d" in section
+    assert "logged out" in section
+    assert "keys" in section
+    assert "--yes" in section
+    assert section.index("stop web worker") < section.index("manage.py restore")

@@ -74,3 +74,15 @@ class CalendarSeedForm(forms.Form):
             "max_value": _("Choose a year between 2000 and 2100."),
         },
     )
+
+
+class TokenForm(forms.Form):
+    """A six-digit code of the authenticator app (TOTP)."""
+
+    token = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )

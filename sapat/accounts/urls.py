@@ -10,6 +10,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/second-factor/", views.otp_enrol, name="otp_enrol"),
+    path("login/code/", views.otp_verify, name="otp_verify"),
     path(
         "password/change/",
         views.PasswordChangeView.as_view(),

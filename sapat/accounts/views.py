@@ -11,18 +11,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.access import visible_to
+from sapat.forms import errors_to_form
 
-from . import selectors, services
+from . import otp, selectors, services
 from .forms import (
     CalendarDayForm,
     CalendarSeedForm,
     LoginForm,
     PreferencesForm,
     QueuedPasswordResetForm,
+    TokenForm,
 )
 from .models import CalendarDay, User
 from .roles import ROLES_BY_GROUP
@@ -80,7 +83,97 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "roles": roles, "profile_user": user},
+        {
+            "form": form,
+            "roles": roles,
+            "profile_user": user,
+            **_second_factor_context(user),
+        },
+    )
+
+
+def _second_factor_context(user, token_form=None) -> dict:
+    if not otp.may_enrol(user):
+        return {"second_factor": False}
+    pending = otp.pending_device(user)
+    return {
+        "second_factor": True,
+        "second_factor_confirmed": otp.has_confirmed_device(user),
+        "second_factor_qr": otp.qr_svg(pending) if pending else "",
+        "token_form": token_form or TokenForm(),
+    }
+
+
+@require_POST
+def otp_enrol(request):
+    """Start (QR code) or confirm (code) the enrolment of a TOTP authenticator."""
+    if not otp.may_enrol(request.user):
+        raise PermissionDenied
+    if "token" not in request.POST:
+        try:
+            otp.totp_enrol_start(user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:profile")
+    token_form = TokenForm(request.POST)
+    if token_form.is_valid():
+        try:
+            otp.totp_enrol_confirm(
+                user=request.user,
+                token=token_form.cleaned_data["token"],
+                request=request,
+            )
+        except ValidationError as exc:
+            errors_to_form(token_form, exc)
+        else:
+            messages.success(
+                request, _("Your authenticator is confirmed: log in with a code.")
+            )
+            return redirect("accounts:profile")
+    user = request.user
+    form = PreferencesForm(
+        initial={
+            "language": user.language,
+            "email_notifications": user.email_notifications,
+            "phone": user.phone,
+        }
+    )
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "roles": [],
+            "profile_user": user,
+            **_second_factor_context(user, token_form),
+        },
+        status=400,
+    )
+
+
+def otp_verify(request):
+    """The code after the password, for whoever has a confirmed authenticator."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    target = target or reverse_lazy("dashboard")
+    if request.user.is_verified() or not otp.has_confirmed_device(request.user):
+        return redirect(target)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            otp.totp_verify(request=request, token=form.cleaned_data["token"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            return redirect(target)
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": target},
+        status=400 if form.errors else 200,
     )
 
 

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "simple_history",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_htmx",
     "django_filters",
@@ -73,8 +75,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "sapat.middleware.PreferredLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "sapat.accounts.otp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -152,6 +156,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Optional TOTP second factor (django-otp): when on, the admin requires a
+# verified device, and the director and administrators enrol one on their
+# profile and give a code after the password. Off: nothing changes.
+SAPAT_ADMIN_2FA = env_bool("SAPAT_ADMIN_2FA", default=False)
+OTP_TOTP_ISSUER = "Sapat"
 
 # django-guardian: no anonymous user row; object permissions for staff only.
 ANONYMOUS_USER_NAME = None
