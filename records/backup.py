@@ -403,6 +403,7 @@ def _dump_database(path: Path, *, using: str) -> tuple[dict[str, str], dict]:
         with path.open("w", encoding="utf-8") as stream:
             call_command(
                 "dumpdata",
+                format="backup_json",
                 exclude=list(EXCLUDED_APPS),
                 use_base_manager=True,
                 database=using,

@@ -47,6 +47,9 @@ SAPAT_APPS = [
     "satisfaction",
 ]
 
+#: Backups keep timestamps to the microsecond (records/backup_json.py).
+SERIALIZATION_MODULES = {"backup_json": "records.backup_json"}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

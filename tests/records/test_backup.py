@@ -560,3 +560,16 @@ def test_an_older_archive_is_accepted_and_its_lag_named(archive):
     manifest = backup_verify(archive=edited)
     assert migrations_behind(manifest=manifest) == ["signing"]
     assert migrations_behind(manifest=backup_verify(archive=archive)) == []
+
+
+def test_a_backup_keeps_timestamps_to_the_microsecond():
+    import datetime
+
+    from records.backup_json import FullPrecisionEncoder
+
+    moment = datetime.datetime(2026, 11, 27, 22, 51, 1, 400, tzinfo=datetime.UTC)
+    text = json.dumps(moment, cls=FullPrecisionEncoder)
+    assert text == '"2026-11-27T22:51:01.000400Z"'
+    from django.utils.dateparse import parse_datetime
+
+    assert parse_datetime(json.loads(text)) == moment
