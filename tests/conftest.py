@@ -19,6 +19,19 @@ def _isolate(settings, tmp_path):
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _still_ratelimit_clock(monkeypatch):
+    """Rate limits count in fixed windows of the clock: a test's requests
+    must not straddle a window's end, or the count starts again."""
+    import time as real_time
+
+    import django_ratelimit.core
+
+    now = real_time.time()
+    clock = type("Clock", (), {"time": staticmethod(lambda: now)})
+    monkeypatch.setattr(django_ratelimit.core, "time", clock)
+
+
 @pytest.fixture
 def make_user(db):
     """``make_user("director", ...)``: a user holding the given roles."""
