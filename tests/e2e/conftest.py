@@ -61,3 +61,18 @@ def page(browser, request):
     # A CSP violation or a missing asset shows up as a console error.
     errors = [e for e in errors if "status of 429" not in e]
     assert not errors, errors
+
+
+@pytest.fixture
+def iso_clauses(db):
+    """The clause register its data migration wrote; a transactional test
+    before this one flushed it away."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from sapat.quality.models import IsoClause
+
+    if not IsoClause.objects.exists():
+        migration = import_module("sapat.quality.migrations.0002_iso_clauses")
+        migration.create_clauses(apps, None)
