@@ -24,6 +24,7 @@ from sapat.notify.events import Event, register
 from sapat.notify.services import notify
 from sapat.signing.models import ApprovalStatus, Meaning
 from sapat.signing.services import confirm_password, sign_confirmed, signed_pdf_queue
+from sapat.workflow import lock as _lock
 
 from .models import (
     Answer,
@@ -94,10 +95,6 @@ def _save(obj, *, actor: User | None, reason: str) -> None:
     obj.full_clean()
     attribute(obj, actor=actor, reason=reason)
     obj.save()
-
-
-def _lock(obj):
-    return type(obj).objects.select_for_update().get(pk=obj.pk)
 
 
 def _move(obj, new_status: str, *, table: dict, actor, reason: str) -> None:

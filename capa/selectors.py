@@ -317,11 +317,9 @@ def summary_years() -> list[int]:
 
 
 def quality_managers() -> QuerySet[User]:
-    from sapat.accounts.roles import QUALITY_MANAGER, ROLES_BY_KEY
+    from sapat.accounts.roles import QUALITY_MANAGER, role_members
 
-    return User.objects.filter(
-        groups__name=ROLES_BY_KEY[QUALITY_MANAGER].group_name, is_active=True
-    ).order_by("full_name", "pk")
+    return role_members(QUALITY_MANAGER).order_by("full_name", "pk")
 
 
 def default_checker(owner: User | None) -> User | None:

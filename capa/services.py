@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from documents.files import EVIDENCE_TYPES, validate_upload
 from sapat.accounts.models import OrganisationProfile, User
-from sapat.accounts.roles import QUALITY_MANAGER, ROLES_BY_KEY
+from sapat.accounts.roles import QUALITY_MANAGER, role_members
 from sapat.history import attribute
 from sapat.notify.events import Event, register
 from sapat.notify.services import notify
@@ -101,9 +101,7 @@ for _event in (
 
 
 def _quality_managers() -> models.QuerySet[User]:
-    return User.objects.filter(
-        groups__name=ROLES_BY_KEY[QUALITY_MANAGER].group_name, is_active=True
-    )
+    return role_members(QUALITY_MANAGER)
 
 
 def _save(obj: models.Model, *, actor: User | None, reason: str) -> None:

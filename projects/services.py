@@ -31,6 +31,7 @@ from sapat.signing.services import (
     confirm_password,
     sign_confirmed,
 )
+from sapat.workflow import lock as _lock
 
 from .models import (
     DECISION_TRANSITIONS,
@@ -115,10 +116,6 @@ def _require(allowed: bool) -> None:
 
 def _has(actor: User | None, perm: str) -> bool:
     return actor is not None and actor.is_active and actor.has_perm(perm)
-
-
-def _lock(obj):
-    return type(obj).objects.select_for_update().get(pk=obj.pk)
 
 
 def _check_move(table, current: str, new: str, label) -> None:

@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
@@ -29,10 +28,12 @@ from django.utils.translation import gettext_lazy
 
 from sapat.accounts.calendar import add_working_days
 from sapat.accounts.models import OrganisationProfile, User
-from sapat.accounts.roles import DIRECTOR, QUALITY_MANAGER, ROLES_BY_KEY
+from sapat.accounts.roles import DIRECTOR, QUALITY_MANAGER, role_members
 from sapat.history import attribute
 from sapat.notify.events import Event, register
 from sapat.notify.services import email_forget, email_queue, notify
+from sapat.workflow import lock as _lock
+from sapat.workflow import move
 
 from .files import validate_public_upload
 from .models import (
@@ -96,10 +97,7 @@ for _event in (
 
 
 def _group(key: str) -> models.QuerySet[User]:
-    return User.objects.filter(
-        groups=Group.objects.filter(name=ROLES_BY_KEY[key].group_name).first(),
-        is_active=True,
-    )
+    return role_members(key)
 
 
 def _directors() -> list[User]:
@@ -108,10 +106,6 @@ def _directors() -> list[User]:
     if director is not None and director.pk not in {u.pk for u in people}:
         people.append(director)
     return people
-
-
-def _lock(obj: models.Model):
-    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
 def _save(obj: models.Model, *, actor: User | None, reason: str = "") -> None:
@@ -167,17 +161,7 @@ def _require_handle(actor: User, feedback: Feedback) -> None:
 
 
 def _move(feedback: Feedback, new_status: str) -> None:
-    if new_status not in feedback.transitions.get(feedback.status, frozenset()):
-        labels = dict(Status.choices)
-        raise ValidationError(
-            _("This cannot go from “%(old)s” to “%(new)s”.")
-            % {
-                "old": labels.get(feedback.status, feedback.status),
-                "new": labels.get(new_status, new_status),
-            },
-            code="transition",
-        )
-    feedback.status = new_status
+    move(feedback, new_status)
     if new_status == Status.CLOSED:
         feedback.closed_at = timezone.now()
 

@@ -558,5 +558,14 @@ ROLES_BY_GROUP = {role.group_name: role for role in ROLES}
 TOP_MANAGEMENT_ROLES = frozenset({DIRECTOR, DEPUTY_DIRECTOR, PR_DIRECTOR, FOUNDER})
 
 
+def role_members(key: str):
+    """The active accounts holding the role ``key`` (a QuerySet of users)."""
+    from .models import User
+
+    return User.objects.filter(
+        groups__name=ROLES_BY_KEY[key].group_name, is_active=True
+    )
+
+
 def role_permissions(role: Role) -> frozenset[str]:
     return frozenset((*STAFF_BASELINE, *role.permissions))

@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sapat.accounts.models import User
-from sapat.accounts.roles import DIRECTOR, ROLES_BY_KEY
+from sapat.accounts.roles import DIRECTOR, role_members
 from sapat.history import attribute
 from sapat.notify.events import Event, register
 from sapat.notify.services import email_queue, notify
 from sapat.signing.models import ApprovalStatus, Meaning
 from sapat.signing.services import sign_object, signed_pdf_queue
+from sapat.workflow import lock as _lock
 
 from ..models.seminars import (
     MEMO_TRANSITIONS,
@@ -110,10 +111,6 @@ def _save(obj: models.Model, *, actor: User | None, reason: str = "") -> None:
     obj.save()
 
 
-def _lock(obj):
-    return type(obj).objects.select_for_update().get(pk=obj.pk)
-
-
 def _move(obj, table: dict, new_status: str, *, actor, reason: str) -> None:
     if new_status not in table.get(obj.status, frozenset()):
         raise ValidationError(
@@ -132,9 +129,7 @@ def _move(obj, table: dict, new_status: str, *, actor, reason: str) -> None:
 
 
 def _directors() -> models.QuerySet[User]:
-    return User.objects.filter(
-        is_active=True, groups__name=ROLES_BY_KEY[DIRECTOR].group_name
-    ).distinct()
+    return role_members(DIRECTOR)
 
 
 def trainer_users(trainers: Iterable) -> list[User]:
