@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
 from sapat.accounts.models import User
+from sapat.forms import DateInput
 from sapat.signing.forms import PasswordField
 
 from .models import (
@@ -18,7 +19,7 @@ from .models import (
 )
 from .selectors import default_checker
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def _people():

@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
+from sapat.forms import DateInput
 
 from .models import ExternalDocument, Letter
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 #: What the file picker offers; the content is checked by the service.
 ACCEPTED_FILES = ".pdf,.docx,.xlsx,.odt"
 

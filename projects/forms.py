@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
+from sapat.forms import DateInput
 
 from .models import (
     Client,
@@ -30,11 +31,6 @@ from .models import (
 FILE_HELP = _("PDF, DOCX, XLSX or ODT, up to 25 MB.")
 
 
-def _date() -> forms.DateInput:
-    """A native date picker; the value must be ISO for it to show."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def _active_users():
     return User.objects.filter(is_active=True).order_by("last_name", "first_name")
 
@@ -47,7 +43,7 @@ class ServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                field.widget = _date()
+                field.widget = DateInput()
             if isinstance(field, forms.ModelChoiceField) and (
                 field.queryset.model is User
             ):
@@ -206,7 +202,7 @@ class StageForm(ServiceForm):
 
 
 class StageFinishForm(forms.Form):
-    finished_on = forms.DateField(label=_("finished on"), widget=_date())
+    finished_on = forms.DateField(label=_("finished on"), widget=DateInput())
 
 
 class CloseForm(forms.Form):
@@ -224,7 +220,7 @@ class CloseForm(forms.Form):
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
     )
-    closed_on = forms.DateField(label=_("closed on"), widget=_date())
+    closed_on = forms.DateField(label=_("closed on"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         from suppliers.models import Supplier
@@ -259,7 +255,7 @@ class ClientDocumentForm(ServiceForm):
 
 
 class ReturnForm(forms.Form):
-    returned_on = forms.DateField(label=_("returned on"), widget=_date())
+    returned_on = forms.DateField(label=_("returned on"), widget=DateInput())
     returned_to = forms.CharField(label=_("returned to"), max_length=200)
 
 
@@ -346,9 +342,9 @@ class PreventiveForm(forms.Form):
         label=_("potential cause"), widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.ModelChoiceField(label=_("owner"), queryset=None)
-    due_date = forms.DateField(label=_("deadline"), widget=_date())
+    due_date = forms.DateField(label=_("deadline"), widget=DateInput())
     checker = forms.ModelChoiceField(label=_("checks effectiveness"), queryset=None)
-    check_due = forms.DateField(label=_("check by"), widget=_date())
+    check_due = forms.DateField(label=_("check by"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -389,7 +385,7 @@ class ReviseForm(forms.Form):
 
 class ClientSignatureForm(forms.Form):
     contact = forms.ModelChoiceField(label=_("representative"), queryset=None)
-    signed_on = forms.DateField(label=_("signed on"), widget=_date())
+    signed_on = forms.DateField(label=_("signed on"), widget=DateInput())
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 
     def __init__(self, *args, client: Client, **kwargs):
@@ -398,4 +394,4 @@ class ClientSignatureForm(forms.Form):
 
 
 class ContractSendForm(forms.Form):
-    sent_on = forms.DateField(label=_("sent on"), widget=_date())
+    sent_on = forms.DateField(label=_("sent on"), widget=DateInput())

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+
+class DateInput(forms.DateInput):
+    """The browser's native date picker.
+
+    ``<input type="date">`` only shows a value in ISO form (2026-03-01); with
+    Django's default, the active language's input format (01.03.2026 in
+    Russian and Kyrgyz), the picker of a bound or prefilled form shows empty.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def errors_to_form(form, error: ValidationError) -> None:

@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sapat.forms import DateInput
+
 from .models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -13,7 +15,7 @@ from .models import (
     TrainerRequirement,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class SupplierForm(forms.ModelForm):

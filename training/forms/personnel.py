@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
+from sapat.forms import DateInput
 
 from ..models import (
     Attestation,
@@ -21,7 +22,7 @@ from ..models import (
     TrainingTaken,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 FILE_HELP = _("PDF, DOCX, XLSX or ODT, up to 25 MB.")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sapat.forms import DateInput
+
 from ..models.seminars import (
     MARK_MAX,
     MARK_MIN,
@@ -15,7 +17,7 @@ from ..models.seminars import (
     TrainingRequest,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 MARKS = [(n, str(n)) for n in range(MARK_MAX, MARK_MIN - 1, -1)]
 MARK_CHOICES = [("", "—"), *MARKS]
 
