@@ -25,6 +25,7 @@ from sapat.notify.services import notify
 from sapat.signing.models import ApprovalStatus, Meaning
 from sapat.signing.services import confirm_password, sign_confirmed, signed_pdf_queue
 from sapat.workflow import lock as _lock
+from sapat.workflow import move
 
 from .models import (
     Answer,
@@ -98,18 +99,7 @@ def _save(obj, *, actor: User | None, reason: str) -> None:
 
 
 def _move(obj, new_status: str, *, table: dict, actor, reason: str) -> None:
-    if new_status not in table[obj.status]:
-        raise ValidationError(
-            _("Cannot move from “%(old)s” to “%(new)s”.")
-            % {
-                "old": obj.get_status_display(),
-                "new": dict(type(obj)._meta.get_field("status").choices).get(
-                    new_status, new_status
-                ),
-            },
-            code="transition",
-        )
-    obj.status = new_status
+    move(obj, new_status, transitions=table)
     _save(obj, actor=actor, reason=reason)
 
 

@@ -31,6 +31,7 @@ from sapat.signing.services import (
     confirm_password,
     sign_confirmed,
 )
+from sapat.workflow import check
 from sapat.workflow import lock as _lock
 
 from .models import (
@@ -116,15 +117,6 @@ def _require(allowed: bool) -> None:
 
 def _has(actor: User | None, perm: str) -> bool:
     return actor is not None and actor.is_active and actor.has_perm(perm)
-
-
-def _check_move(table, current: str, new: str, label) -> None:
-    if new not in table.get(current, frozenset()):
-        raise ValidationError(
-            _("%(what)s cannot go from “%(old)s” to “%(new)s”.")
-            % {"what": label, "old": current, "new": new},
-            code="transition",
-        )
 
 
 def _save(obj, *, actor, reason: str, **full_clean):
@@ -272,7 +264,7 @@ def review_decide(
     confirm_password(user=actor, password=password, request=request)
     with transaction.atomic():
         review = _lock(review)
-        _check_move(REVIEW_TRANSITIONS, review.decision, decision, _("The review"))
+        check(review, decision, field="decision", transitions=REVIEW_TRANSITIONS)
         if decision == RequirementsReview.Decision.ACCEPT and not review.capacity_ok:
             raise ValidationError(
                 {
@@ -650,7 +642,7 @@ def stage_finish(
             % {"stage": previous.get_kind_display() if previous else ""},
             code="previous_open",
         )
-    _check_move(STAGE_TRANSITIONS, stage.status, StageStatus.DONE, _("The stage"))
+    check(stage, StageStatus.DONE, transitions=STAGE_TRANSITIONS)
     if (
         previous is not None
         and previous.finished_on
@@ -675,12 +667,12 @@ def stage_finish(
     if finished_on > timezone.localdate():
         raise ValidationError({"finished_on": _("The date is in the future.")})
     following = project.stages.filter(order=stage.order + 1).first()
-    _check_move(PROJECT_TRANSITIONS, project.status, following.kind, _("The project"))
+    check(project, following.kind, transitions=PROJECT_TRANSITIONS)
     stage.status = StageStatus.DONE
     stage.finished_on = finished_on
     _save(stage, actor=actor, reason=_("Finished"))
     following = _lock(following)
-    _check_move(STAGE_TRANSITIONS, following.status, StageStatus.ACTIVE, _("The stage"))
+    check(following, StageStatus.ACTIVE, transitions=STAGE_TRANSITIONS)
     following.status = StageStatus.ACTIVE
     following.started_on = finished_on
     _save(following, actor=actor, reason=_("Started"))
@@ -713,9 +705,7 @@ def project_close(
         errors["supplier_analysis"] = [_("Analyse the suppliers used.")]
     if errors:
         raise ValidationError(errors)
-    _check_move(
-        PROJECT_TRANSITIONS, project.status, ProjectStatus.CLOSED, _("The project")
-    )
+    check(project, ProjectStatus.CLOSED, transitions=PROJECT_TRANSITIONS)
     stage = _lock(project.stages.get(kind=Stage.CLOSE))
     if stage.started_on and closed_on < stage.started_on:
         raise ValidationError(
@@ -748,9 +738,7 @@ def project_cancel(*, actor: User, project: Project, reason: str) -> Project:
     project = _lock(project)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the project is cancelled.")})
-    _check_move(
-        PROJECT_TRANSITIONS, project.status, ProjectStatus.CANCELLED, _("The project")
-    )
+    check(project, ProjectStatus.CANCELLED, transitions=PROJECT_TRANSITIONS)
     project.status = ProjectStatus.CANCELLED
     project.closed_on = timezone.localdate()
     return _save(project, actor=actor, reason=reason)
@@ -890,7 +878,7 @@ def item_update_status(
     item = _lock(item)
     _require(actor.pk == item.owner_id or _can_plan(actor, item.plan, item.project))
     if status != item.status:
-        _check_move(ITEM_TRANSITIONS, item.status, status, _("The task"))
+        check(item, status, transitions=ITEM_TRANSITIONS)
         item.status = status
         item.done_on = timezone.localdate() if status == ItemStatus.DONE else None
     if note:
@@ -1025,7 +1013,7 @@ def decision_move(*, actor: User, decision: Decision, status: str) -> Decision:
         actor.pk == decision.owner_id
         or can_record_meeting(actor, meeting.kind, meeting.project)
     )
-    _check_move(DECISION_TRANSITIONS, decision.status, status, _("The decision"))
+    check(decision, status, transitions=DECISION_TRANSITIONS)
     decision.status = status
     decision.done_on = timezone.localdate() if status == DecisionStatus.DONE else None
     return _save(decision, actor=actor, reason=_("Status changed"))

@@ -18,18 +18,19 @@ def lock(obj: models.Model) -> models.Model:
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
-def move(
+def check(
     obj: models.Model,
     new_status: str,
     *,
     field: str = "status",
     transitions: dict[str, frozenset[str]] | None = None,
 ) -> None:
-    """Set ``obj.<field>`` to ``new_status`` if its table allows the move.
+    """Refuse unless ``obj.<field>`` may go to ``new_status``; change nothing.
 
     The table is ``transitions`` or the model's own ``transitions``. Raises
     ``ValidationError`` (code ``transition``) naming both statuses in the
-    user's language; nothing is saved here.
+    user's language. For a service that must check a move before other
+    validation and set the status later; otherwise use :func:`move`.
     """
     table = obj.transitions if transitions is None else transitions
     old = getattr(obj, field)
@@ -40,4 +41,16 @@ def move(
             % {"old": labels.get(old, old), "new": labels.get(new_status, new_status)},
             code="transition",
         )
+
+
+def move(
+    obj: models.Model,
+    new_status: str,
+    *,
+    field: str = "status",
+    transitions: dict[str, frozenset[str]] | None = None,
+) -> None:
+    """Set ``obj.<field>`` to ``new_status`` if its table allows the move
+    (see :func:`check`); nothing is saved here."""
+    check(obj, new_status, field=field, transitions=transitions)
     setattr(obj, field, new_status)

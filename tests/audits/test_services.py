@@ -137,7 +137,7 @@ def test_transitions(qm, audit, lead):
     assert audit.status == AuditStatus.IN_PROGRESS
     with translation.override("en"), pytest.raises(ValidationError) as error:
         services.audit_cancel(actor=qm, audit=audit, reason="Кереги жок")
-    assert "Cannot move from" in _messages(error.value)
+    assert "This cannot go from" in _messages(error.value)
 
 
 def test_cancel_planned(qm, audit):

@@ -490,8 +490,16 @@ def test_plan_item_transitions(project, referent):
     services.item_update_status(actor=referent, item=item, status=ItemStatus.DONE)
     item.refresh_from_db()
     assert item.status == ItemStatus.DONE and item.done_on
-    with pytest.raises(ValidationError):
-        services.item_update_status(actor=referent, item=item, status="planned")
+    with translation.override("ru"):
+        done, planned = str(ItemStatus.DONE.label), str(ItemStatus.PLANNED.label)
+        with pytest.raises(ValidationError) as error:
+            services.item_update_status(actor=referent, item=item, status="planned")
+    # The statuses are named as the user reads them, not by their codes.
+    (message,) = error.value.messages
+    assert done in message and planned in message
+    assert "done" not in message
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DONE
 
 
 def test_stranger_cannot_mark_a_task(project, referent, outsider):

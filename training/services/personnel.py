@@ -26,6 +26,7 @@ from sapat.notify.events import Event, register
 from sapat.notify.services import notify
 from sapat.signing.models import ApprovalStatus, Meaning
 from sapat.signing.services import confirm_password, route_start, sign_object
+from sapat.workflow import move
 
 from ..models import (
     PLAN_ITEM_TRANSITIONS,
@@ -585,16 +586,7 @@ def plan_add_needs(
 
 
 def _plan_item_move(item: PlanItem, new_status: str, *, actor, reason: str) -> None:
-    if new_status not in PLAN_ITEM_TRANSITIONS[item.status]:
-        raise ValidationError(
-            _("This training cannot go from “%(old)s” to “%(new)s”.")
-            % {
-                "old": item.get_status_display(),
-                "new": PlanItemStatus(new_status).label,
-            },
-            code="transition",
-        )
-    item.status = new_status
+    move(item, new_status, transitions=PLAN_ITEM_TRANSITIONS)
     attribute(item, actor=actor, reason=reason)
     item.save(update_fields=["status", "completed_by"])
 

@@ -28,6 +28,7 @@ from sapat.notify.services import email_queue, notify
 from sapat.signing.models import ApprovalStatus, Meaning
 from sapat.signing.services import sign_object, signed_pdf_queue
 from sapat.workflow import lock as _lock
+from sapat.workflow import move
 
 from ..models.seminars import (
     MEMO_TRANSITIONS,
@@ -112,18 +113,7 @@ def _save(obj: models.Model, *, actor: User | None, reason: str = "") -> None:
 
 
 def _move(obj, table: dict, new_status: str, *, actor, reason: str) -> None:
-    if new_status not in table.get(obj.status, frozenset()):
-        raise ValidationError(
-            _("Cannot move from %(old)s to %(new)s.")
-            % {
-                "old": obj.get_status_display(),
-                "new": dict(type(obj)._meta.get_field("status").choices).get(
-                    new_status, new_status
-                ),
-            },
-            code="transition",
-        )
-    obj.status = new_status
+    move(obj, new_status, transitions=table)
     attribute(obj, actor=actor, reason=reason)
     obj.save(update_fields=["status"])
 
