@@ -17,6 +17,7 @@ from audits.models import (
 )
 from capa.models import Nonconformity
 from sapat.signing.models import ApprovalStatus, Meaning, Signature
+from sapat.signing.selectors import pdfs_of
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 
 from .factories import ReviewFactory, make_auditor
@@ -230,7 +231,7 @@ def test_sign_report(lead, audit, pdf_keys, django_capture_on_commit_callbacks):
     assert audit.status == AuditStatus.REPORTED
     signature = Signature.objects.for_object(audit).get()
     assert (signature.signer, signature.meaning) == (lead, Meaning.PERFORMED)
-    pdf = SignedPDF.objects.get(object_id=audit.pk)
+    pdf = pdfs_of(audit).get()
     assert pdf.status == SignedPDF.Status.READY
 
 

@@ -11,6 +11,7 @@ from capa import services
 from capa.models import ActionKind, NonconformityStatus, Source
 from sapat.signing.models import SignedPDF
 from sapat.signing.pdf import render_pdf, sign_pdf, verify_pdf
+from sapat.signing.selectors import pdfs_of
 from sapat.signing.services import manifest, signed_pdf_queue, signed_pdf_render
 from tests.accounts.factories import TEST_PASSWORD
 from tests.capa.factories import (
@@ -140,7 +141,7 @@ def test_action_report_renders_every_step_and_signs(pdf_keys, closed_action):
 def test_action_report_is_queued_and_rendered_by_the_pipeline(
     pdf_keys, closed_action, django_capture_on_commit_callbacks
 ):
-    record = SignedPDF.objects.get(object_id=closed_action.pk)
+    record = pdfs_of(closed_action).get()
     with django_capture_on_commit_callbacks(execute=True):
         signed_pdf_render(pdf_id=record.pk)
     record.refresh_from_db()

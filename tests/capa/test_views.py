@@ -25,6 +25,7 @@ from capa.models import (
 from documents.models import ChangeRequest
 from sapat.quality.models import Measurement
 from sapat.signing.models import ApprovalStatus, Meaning, Signature, SignedPDF
+from sapat.signing.selectors import pdfs_of
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.capa.factories import (
     ActionFactory,
@@ -836,7 +837,7 @@ def test_action_check_pair_effective_closes_the_nonconformity(
     assert action.checked_by == manager
     assert action.history.latest().history_user == manager
     assert nc.status == NonconformityStatus.CLOSED
-    assert SignedPDF.objects.filter(object_id=action.pk).exists()
+    assert pdfs_of(action).exists()
 
 
 def test_action_check_not_effective_opens_a_follow_up(client, manager):

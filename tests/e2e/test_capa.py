@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from capa.models import Action, ActionStatus, Nonconformity, NonconformityStatus
 from sapat.signing.models import Meaning, Signature, SignedPDF
+from sapat.signing.selectors import pdfs_of
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -126,7 +127,7 @@ def test_staff_report_to_closed_effective_corrective_action(
     }
 
     # The action's report is signed as a PDF once it is closed.
-    pdf = SignedPDF.objects.get(object_id=action.pk, status=SignedPDF.Status.READY)
+    pdf = pdfs_of(action).get(status=SignedPDF.Status.READY)
     assert pdf.content_object == action
 
     # The history tab shows each step with its user.

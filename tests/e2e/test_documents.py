@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from documents.models import RevisionStatus
 from documents.services import register as services
-from sapat.signing.models import SignedPDF
 from sapat.signing.pdf import verify_pdf
+from sapat.signing.selectors import pdfs_of
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -114,7 +114,7 @@ def test_revision_from_draft_to_acknowledged(
     )
 
     # The approval sheet is a signed PDF that validates.
-    pdf = SignedPDF.objects.get(object_id=revision.pk)
+    pdf = pdfs_of(revision).get()
     data = pdf.file.read()
     # pyHanko runs its own asyncio loop: not in this thread, where
     # Playwright's loop is running.

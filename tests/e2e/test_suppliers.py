@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from playwright.sync_api import expect
 
-from sapat.signing.models import SignedPDF
 from sapat.signing.pdf import verify_pdf
+from sapat.signing.selectors import pdfs_of
 from suppliers.models import ListChangeProposal, SupplierList
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.suppliers.factories import EvaluationFactory, SupplierFactory, approved_list
@@ -84,7 +84,7 @@ def test_proposal_to_approved_list_with_a_valid_signed_pdf(
     supplier_list = SupplierList.objects.get(year=2027)
     assert supplier_list.approval_status == "approved"
     assert SupplierList.objects.get(year=2026).approval_status == "superseded"
-    pdf = SignedPDF.objects.get(object_id=supplier_list.pk, status="ready")
+    pdf = pdfs_of(supplier_list).get(status="ready")
     data = pdf.file.read()
     # pyHanko runs its own asyncio loop: not in this thread, where
     # Playwright's loop is running.

@@ -34,6 +34,7 @@ from sapat.accounts.models import OrganisationProfile, OrgUnit, User
 from sapat.accounts.services import organisation_profile_update
 from sapat.signing import services as signing
 from sapat.signing.models import Signature, SignedPDF
+from sapat.signing.selectors import pdfs_of
 from tests.accounts.factories import TEST_PASSWORD, OrgUnitFactory, UserFactory
 from tests.quality.factories import PolicyFactory
 
@@ -178,7 +179,7 @@ def test_backup_then_loss_then_restore_brings_everything_back(
     signature = signing.route_sign(
         step=route.steps.get(signer=director), actor=director, password=TEST_PASSWORD
     )
-    pdf = SignedPDF.objects.get(object_id=policy.pk)
+    pdf = pdfs_of(policy).get()
     assert pdf.status == SignedPDF.Status.READY  # rendered on commit, eagerly
     _put_media(media_root)
 

@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from sapat.signing import services as signing
-from sapat.signing.models import SignedPDF
 from sapat.signing.pdf import verify_pdf
+from sapat.signing.selectors import pdfs_of
 from suppliers import services
 from tests.suppliers.factories import SupplierFactory, approved_list
 
@@ -23,7 +23,7 @@ def test_approved_list_pdf_lists_the_rows_and_verifies(
     route = signing.route_start(obj=supplier_list, actor=manager)
     with django_capture_on_commit_callbacks(execute=True):
         signing._route_sign(step=route.steps.get(), actor=director, comment="")
-    pdf = SignedPDF.objects.get(object_id=supplier_list.pk, status="ready")
+    pdf = pdfs_of(supplier_list).get(status="ready")
     data = pdf.file.read()
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     # A name may wrap inside its table cell ("«Техноком»\nЖЧК" under the

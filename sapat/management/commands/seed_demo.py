@@ -16,6 +16,7 @@ from sapat.accounts.models import OrganisationProfile
 from sapat.quality.models import QualityPolicy
 from sapat.signing import services
 from sapat.signing.models import ApprovalStatus, SignedPDF
+from sapat.signing.selectors import pdfs_of
 
 FIXTURES = [
     "fixtures/demo.json",
@@ -55,7 +56,7 @@ class Command(BaseCommand):
                 # The demo director signs without a password prompt: this is
                 # a command run by whoever set the machine up.
                 services._route_sign(step=step, actor=director, comment="")
-        pdf = SignedPDF.objects.filter(object_id=policy.pk).order_by("-id").first()
+        pdf = pdfs_of(policy).first()
         if pdf is not None and pdf.status != SignedPDF.Status.READY:
             services.signed_pdf_render(pdf_id=pdf.pk)
             pdf.refresh_from_db()

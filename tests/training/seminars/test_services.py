@@ -11,6 +11,7 @@ from documents.models import RevisionStatus
 from documents.services import register as documents
 from sapat.notify.models import Notification
 from sapat.signing.models import ApprovalStatus, Meaning, Signature
+from sapat.signing.selectors import pdfs_of
 from suppliers.models import Evaluation
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.documents.factories import RevisionFactory
@@ -453,7 +454,6 @@ def test_certificate_refused_for_a_participant_who_did_not_attend(manager):
 
 
 def test_certificates_for_the_group_in_celery(manager, pdf_keys, organisation):
-    from sapat.signing.models import SignedPDF
 
     seminar = SeminarFactory()
     present = ParticipantFactory(seminar=seminar)
@@ -467,7 +467,7 @@ def test_certificates_for_the_group_in_celery(manager, pdf_keys, organisation):
     assert seminar_certificates(seminar.pk) == 1
     certificate = Certificate.objects.get()
     assert certificate.participant == present
-    assert SignedPDF.objects.filter(object_id=certificate.pk).exists()
+    assert pdfs_of(certificate).exists()
 
 
 def test_certificate_needs_the_seminar_done(manager):
