@@ -23,3 +23,46 @@ def assert_constant_queries(client, url: str, make_rows) -> None:
     make_rows(27)
     many = count_queries(client, url)
     assert few == many, f"{few} queries for 3 rows, {many} for 30"
+
+
+def csv_file(rows, *, name="register.csv", encoding="utf-8", delimiter=",", bom=False):
+    """An uploaded CSV of ``rows`` (lists of cells), as Excel saves it."""
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    data = out.getvalue().encode(encoding)
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def xlsx_file(rows, *, name="register.xlsx"):
+    """An uploaded XLSX whose first sheet holds ``rows``."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/zip")
+
+
+def import_upload(client, url: str, upload):
+    """POST ``upload`` to an import page; the preview page's response (the
+    redirect followed) or the upload page with its errors."""
+    return client.post(url, {"file": upload}, follow=True)
+
+
+def import_confirm(client, preview_response):
+    """Confirm the import the preview ``preview_response`` shows."""
+    context = preview_response.context
+    return client.post(context["confirm_url"], {"token": context["token"]}, follow=True)
