@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .columns import Column, normalise
 from .reading import Table
@@ -304,7 +305,11 @@ class Importer:
             if preview.error_count:
                 # Raised inside the transaction: it rolls back every row.
                 raise ValidationError(
-                    _("Nothing was imported: %(count)s rows could not be saved.")
+                    ngettext(
+                        "Nothing was imported: %(count)s row could not be saved.",
+                        "Nothing was imported: %(count)s rows could not be saved.",
+                        preview.error_count,
+                    )
                     % {"count": preview.error_count},
                     code="rolled_back",
                 )

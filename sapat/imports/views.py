@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from . import stored
@@ -159,7 +159,10 @@ def confirm(request, *, importer_class: type[Importer], **url_kwargs):
             stored.forget(name)
             messages.success(
                 request,
-                _("Imported: %(count)s rows.") % {"count": len(saved)},
+                ngettext(
+                    "Imported: %(count)s row.", "Imported: %(count)s rows.", len(saved)
+                )
+                % {"count": len(saved)},
             )
             return redirect(importer.list_url())
     # The rows stay as they were: the user fixes the file and uploads it

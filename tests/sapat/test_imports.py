@@ -317,7 +317,7 @@ def test_an_error_at_save_time_rolls_back_every_row(client, manager, monkeypatch
     response = import_confirm(client, preview)
     assert not Document.objects.exists()
     html = response.content.decode()
-    assert "Nothing was imported: 1 rows could not be saved." in html
+    assert "Nothing was imported: 1 row could not be saved." in html
     assert "Title: Refused by the service." in html
     assert response.context["preview"].error_count == 1
 
