@@ -66,3 +66,22 @@ def import_confirm(client, preview_response):
     """Confirm the import the preview ``preview_response`` shows."""
     context = preview_response.context
     return client.post(context["confirm_url"], {"token": context["token"]}, follow=True)
+
+
+def assert_constant_preview_queries(client, url: str, upload_for) -> None:
+    """The import preview takes as many queries for 30 rows as for 3.
+
+    ``upload_for(n)`` gives a file of ``n`` correct rows, each naming its
+    own related rows (units, people, sections...).
+    """
+
+    def count(n: int) -> int:
+        preview = import_upload(client, url, upload_for(n))
+        assert preview.context["preview"].ok, [
+            row.error_messages() for row in preview.context["preview"].rows
+        ]
+        return count_queries(client, preview.redirect_chain[-1][0])
+
+    count(3)  # warm the per-process caches (content types)
+    few, many = count(3), count(30)
+    assert few == many, f"{few} queries for 3 rows, {many} for 30"

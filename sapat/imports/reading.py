@@ -75,12 +75,31 @@ def read_table(data: bytes) -> Table:
     numbered = [(number, cells) for number, cells in rows if not _is_empty(cells)]
     if not numbered:
         raise ValidationError(_("The file is empty."), code="empty")
+    numbered = _without_title(numbered)
     (_number, header), *body = numbered
     if not body:
         raise ValidationError(
             _("The file has a header row but no data rows."), code="no_rows"
         )
     return Table(kind=kind, header=[_text(cell) for cell in header], rows=body)
+
+
+#: At most this many title lines ("Register of documents, 2026") stand
+#: above the header row.
+MAX_TITLE_ROWS = 5
+
+
+def _filled(cells) -> int:
+    return sum(1 for cell in cells if not _is_empty([cell]))
+
+
+def _without_title(rows):
+    """``rows`` from the header on: the lines of one cell above a header of
+    several (a spreadsheet's title) are left out."""
+    for position, (_number, cells) in enumerate(rows[: MAX_TITLE_ROWS + 1]):
+        if _filled(cells) > 1:
+            return rows[position:]
+    return rows
 
 
 def _not_a_register() -> ValidationError:

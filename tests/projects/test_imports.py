@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from projects.models import Client
 from tests.projects.factories import ClientFactory
-from tests.utils import csv_file, import_confirm, import_upload, xlsx_file
+from tests.utils import (
+    assert_constant_preview_queries,
+    csv_file,
+    import_confirm,
+    import_upload,
+    xlsx_file,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +99,16 @@ def test_client_list_links_to_the_import(client, staff, referent):
     assert URL not in client.get(reverse("projects:client_list")).content.decode()
     client.force_login(referent)
     assert URL in client.get(reverse("projects:client_list")).content.decode()
+
+
+def test_client_preview_queries_do_not_grow_with_rows(client, referent):
+    organisations = [ClientFactory() for _ in range(30)]
+    client.force_login(referent)
+    assert_constant_preview_queries(
+        client,
+        URL,
+        lambda n: csv_file(
+            [["Name", "Kind", "Organisation"]]
+            + [[f"Программа {i}", "programme", organisations[i].name] for i in range(n)]
+        ),
+    )

@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from records.models import NomenclatureItem
 from tests.records.factories import ItemFactory, NomenclatureFactory, SectionFactory
-from tests.utils import csv_file, import_confirm, import_upload, xlsx_file
+from tests.utils import (
+    assert_constant_preview_queries,
+    csv_file,
+    import_confirm,
+    import_upload,
+    xlsx_file,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +148,25 @@ def test_nomenclature_page_links_to_the_import(client, staff, manager, section):
     assert URL not in client.get(page).content.decode()
     client.force_login(manager)
     assert URL in client.get(page).content.decode()
+
+
+def test_item_preview_queries_do_not_grow_with_rows(
+    client, manager, section, make_user
+):
+    sections = [
+        SectionFactory(nomenclature=section.nomenclature, code=f"{i + 10}")
+        for i in range(30)
+    ]
+    people = [make_user("staff") for _ in range(30)]
+    client.force_login(manager)
+    assert_constant_preview_queries(
+        client,
+        URL,
+        lambda n: csv_file(
+            [["Section", "Index", "Title", "Years kept", "Responsible"]]
+            + [
+                [sections[i].code, f"{i}-01", f"Иш {i}", "3", people[i].username]
+                for i in range(n)
+            ]
+        ),
+    )

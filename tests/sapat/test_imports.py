@@ -9,8 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,7 +18,13 @@ from documents.services import register as document_services
 from sapat.imports import Boolean, Choice, Date, Integer, normalise, stored
 from sapat.imports.reading import MAX_ROWS, decode, read_table, sniff_delimiter
 from tests.accounts.factories import OrgUnitFactory, UserFactory
-from tests.utils import csv_file, import_confirm, import_upload, xlsx_file
+from tests.utils import (
+    assert_constant_preview_queries,
+    csv_file,
+    import_confirm,
+    import_upload,
+    xlsx_file,
+)
 
 URL = "/documents/import/"
 ROWS = [
@@ -62,6 +66,15 @@ def test_delimiter_is_sniffed_outside_quotes():
 def test_empty_rows_are_left_out_and_numbers_kept():
     data = "Code,Title\n\n , \nДЖ-01,A\n".encode()
     assert read_table(data).rows == [(4, ["ДЖ-01", "A"])]
+
+
+def test_title_lines_above_the_header_are_left_out():
+    data = "Реестр документов;;\n\nКод;Наименование\nДЖ-01;Политика\n".encode()
+    table = read_table(data)
+    assert table.header == ["Код", "Наименование"]
+    assert table.rows == [(4, ["ДЖ-01", "Политика"])]
+    single = read_table("Name\nААК\n".encode())
+    assert (single.header, single.rows) == (["Name"], [(2, ["ААК"])])
 
 
 def test_xlsx_first_sheet_is_read_with_dates():
@@ -218,6 +231,35 @@ def test_bad_files_are_refused_on_the_upload_page(client, manager):
 
 
 @pytest.mark.django_db
+def test_the_upload_page_lists_the_columns_and_their_values(client, manager):
+    client.force_login(manager)
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Review period, months" in html
+    assert "A whole number from 1 to 60." in html
+    assert "Documented procedure (ДЖ) (procedure)" in html
+    assert 'href="/documents/import/template.csv"' in html
+
+
+@pytest.mark.django_db
+def test_a_name_two_people_share_is_ambiguous(client, manager):
+    UserFactory(full_name="Асанов Бакыт")
+    UserFactory(full_name="Асанов  Бакыт")
+    client.force_login(manager)
+    response = import_upload(
+        client,
+        URL,
+        csv_file(
+            [["Code", "Title", "Type", "Owner"], ["ДЖ-1", "A", "plan", "асанов бакыт"]]
+        ),
+    )
+    assert response.context["preview"].rows[0].error_messages() == [
+        "Owner: “асанов бакыт” matches several; write it more exactly."
+    ]
+
+
+@pytest.mark.django_db
 def test_a_value_without_a_header_is_a_row_error(client, manager):
     client.force_login(manager)
     response = import_upload(
@@ -327,27 +369,23 @@ def test_preview_queries_do_not_grow_with_rows(client, manager):
     units = [OrgUnitFactory() for _ in range(30)]
     owners = [UserFactory() for _ in range(30)]
 
-    def count(n):
-        rows = [["Code", "Title", "Type", "Owner", "Owner unit"]] + [
-            [
-                f"ДЖ-{i}",
-                f"Жол-жобо {i}",
-                "procedure",
-                owners[i].username,
-                units[i].name_ky,
+    def upload_for(n):
+        return csv_file(
+            [["Code", "Title", "Type", "Owner", "Owner unit"]]
+            + [
+                [
+                    f"ДЖ-{i}",
+                    f"Жол-жобо {i}",
+                    "procedure",
+                    owners[i].username,
+                    units[i].name_ky,
+                ]
+                for i in range(n)
             ]
-            for i in range(n)
-        ]
-        preview = import_upload(client, URL, csv_file(rows))
-        assert preview.context["preview"].ok
-        url = preview.redirect_chain[-1][0]
-        with CaptureQueriesContext(connection) as context:
-            assert client.get(url).status_code == 200
-        return len(context.captured_queries)
+        )
 
     client.force_login(manager)
-    count(3)  # warm the per-process caches
-    assert count(3) == count(30)
+    assert_constant_preview_queries(client, URL, upload_for)
 
 
 @pytest.mark.django_db

@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from suppliers.models import Supplier
 from tests.suppliers.factories import SupplierFactory
-from tests.utils import csv_file, import_confirm, import_upload, xlsx_file
+from tests.utils import (
+    assert_constant_preview_queries,
+    csv_file,
+    import_confirm,
+    import_upload,
+    xlsx_file,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +113,15 @@ def test_supplier_list_links_to_the_import(client, staff, buyer):
     assert URL not in client.get(reverse("suppliers:supplier_list")).content.decode()
     client.force_login(buyer)
     assert URL in client.get(reverse("suppliers:supplier_list")).content.decode()
+
+
+def test_supplier_preview_queries_do_not_grow_with_rows(client, buyer):
+    client.force_login(buyer)
+    assert_constant_preview_queries(
+        client,
+        URL,
+        lambda n: csv_file(
+            [["Name", "Categories", "Taxpayer number (ИНН)"]]
+            + [[f"Жеткирүүчү {i}", "it; printing", f"{i:014d}"] for i in range(n)]
+        ),
+    )

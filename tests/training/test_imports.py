@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 
 from tests.training.factories import ExpertFactory
-from tests.utils import csv_file, import_confirm, import_upload, xlsx_file
+from tests.utils import (
+    assert_constant_preview_queries,
+    csv_file,
+    import_confirm,
+    import_upload,
+    xlsx_file,
+)
 from training.models import Expert
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +130,16 @@ def test_expert_list_links_to_the_import(client, make_user, personnel):
     assert URL not in client.get(reverse("training:expert_list")).content.decode()
     client.force_login(personnel)
     assert URL in client.get(reverse("training:expert_list")).content.decode()
+
+
+def test_expert_preview_queries_do_not_grow_with_rows(client, personnel, make_user):
+    staff = [make_user("expert") for _ in range(30)]
+    client.force_login(personnel)
+    assert_constant_preview_queries(
+        client,
+        URL,
+        lambda n: csv_file(
+            [["Name", "Member of staff", "Consent given on"]]
+            + [[f"Эксперт {i}", staff[i].username, "01.02.2026"] for i in range(n)]
+        ),
+    )
