@@ -355,4 +355,4 @@ class Column:
         return names | in_every_language(label)
 
     def describe(self) -> str:
-        return " ".join(str(part) for part in (self.help, self.kind.describe()) if part)
+        return " ".join(str(part) for part in (self.kind.describe(), self.help) if part)

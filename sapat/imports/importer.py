@@ -74,6 +74,8 @@ class Preview:
     columns: list[Column]
     rows: list[Row]
     errors: list[str] = field(default_factory=list)
+    #: The headings of ``columns``, in the user's language.
+    titles: list[str] = field(default_factory=list)
 
     @property
     def error_count(self) -> int:
@@ -196,7 +198,10 @@ class Importer:
         present = [column for column in self.columns if column.name in mapped]
         states = {c.name: c.kind.prepare(self, c) for c in present}
         preview = Preview(
-            columns=present, rows=[], errors=[str(p) for p in self.problems()]
+            columns=present,
+            rows=[],
+            errors=[str(problem) for problem in self.problems()],
+            titles=[column.title(self.model) for column in present],
         )
         for number, cells in table.rows:
             row = Row(number=number, cells={})

@@ -118,6 +118,7 @@ def test_document_rows_with_errors_save_nothing(client, manager):
     html = preview.content.decode()
     assert "6 rows, 5 with errors." in html
     assert 'aria-describedby="row-4-errors"' in html
+    assert '<th scope="col">Owner unit</th>' in html
     assert "import-confirm" not in html
     # A confirmation forced anyway re-checks the file and saves nothing.
     token = preview.context["token"]
