@@ -99,6 +99,16 @@ def test_a_zip_that_is_not_xlsx_is_refused():
     ]
 
 
+def test_a_broken_xlsx_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "not a workbook")
+    assert _message(out.getvalue()) == [
+        "The XLSX file could not be read; save it again from the spreadsheet."
+    ]
+
+
 def test_binary_content_is_refused():
     assert _message(b"Code,Title\n\x00\x01\x02") == [
         "Only CSV and XLSX files are accepted; this file is not one of them."
