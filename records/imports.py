@@ -69,12 +69,12 @@ class NomenclatureItemImporter(Importer):
         Column(
             "retention_kind",
             Choice(Retention, default=Retention.YEARS),
-            headers=("сактоо", "хранение", "вид хранения"),
+            headers=("сактоо", "хранение", "вид хранения", "срок хранения"),
         ),
         Column(
             "retention_years",
             Integer(1, 100),
-            headers=("сактоо мөөнөтү", "срок хранения", "лет", "жыл"),
+            headers=("сактоо мөөнөтү, жыл", "срок хранения, лет", "лет", "жыл"),
         ),
         Column(
             "legal_basis",

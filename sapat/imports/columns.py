@@ -150,15 +150,22 @@ class Boolean(Kind):
     def __init__(self, default: bool = False):
         self.empty = default
 
+    def prepare(self, importer, column):
+        return (
+            self.YES | in_every_language(gettext_lazy("yes")),
+            self.NO | in_every_language(gettext_lazy("no")),
+        )
+
     def parse(self, cell, state):
         if isinstance(cell, bool):
             return cell
         text = normalise(cell)
         if isinstance(cell, int | float):
             text = str(int(cell))
-        if text in self.YES | in_every_language(gettext_lazy("yes")):
+        yes, no = state or self.prepare(None, None)
+        if text in yes:
             return True
-        if text in self.NO | in_every_language(gettext_lazy("no")):
+        if text in no:
             return False
         raise ValidationError(
             _("“%(value)s” is neither yes nor no.") % {"value": str(cell).strip()}
@@ -344,9 +351,12 @@ class Column:
             return str(capfirst(self.label))
         return str(capfirst(model._meta.get_field(self.field).verbose_name))
 
-    def header_names(self, model: type[models.Model]) -> set[str]:
+    def explicit_names(self) -> set[str]:
         names = {normalise(self.name), normalise(self.name.replace("_", " "))}
-        names |= {normalise(header) for header in self.headers}
+        return names | {normalise(header) for header in self.headers}
+
+    def header_names(self, model: type[models.Model]) -> set[str]:
+        names = self.explicit_names()
         label = (
             self.label
             if self.label is not None

@@ -154,13 +154,24 @@ class Importer:
     def titles(self) -> list[str]:
         return [column.title(self.model) for column in self.columns]
 
+    @classmethod
+    def header_map(cls) -> dict[str, Column]:
+        """Every accepted header name and its column. A column's own names
+        and ``headers`` come before the translations of its label: "срок
+        хранения" may be both one column's header and another's label."""
+        by_name: dict[str, Column] = {}
+        for column in cls.columns:
+            for name in column.explicit_names():
+                by_name.setdefault(name, column)
+        for column in cls.columns:
+            for name in column.header_names(cls.model):
+                by_name.setdefault(name, column)
+        return by_name
+
     def map_header(self, header: list[str]) -> dict[int, Column]:
         """Which column each position of the header is, or a
         ``ValidationError`` listing unknown, repeated and missing columns."""
-        by_name: dict[str, Column] = {}
-        for column in self.columns:
-            for name in column.header_names(self.model):
-                by_name.setdefault(name, column)
+        by_name = self.header_map()
         positions: dict[int, Column] = {}
         errors, seen = [], set()
         for position, text in enumerate(header):
@@ -197,11 +208,12 @@ class Importer:
         mapped = {column.name for column in positions.values()}
         present = [column for column in self.columns if column.name in mapped]
         states = {c.name: c.kind.prepare(self, c) for c in present}
+        self._titles = {c.name: c.title(self.model) for c in self.columns}
         preview = Preview(
             columns=present,
             rows=[],
             errors=[str(problem) for problem in self.problems()],
-            titles=[column.title(self.model) for column in present],
+            titles=[self._titles[column.name] for column in present],
         )
         for number, cells in table.rows:
             row = Row(number=number, cells={})
@@ -239,7 +251,7 @@ class Importer:
     def _cell(self, column: Column, content, text: str, state) -> Cell:
         cell = Cell(
             column=column,
-            title=column.title(self.model),
+            title=self._titles[column.name],
             text=text,
             value=column.kind.empty,
             display="",

@@ -195,6 +195,34 @@ def test_choice_by_code_or_label_in_any_language():
     assert kind.parse(russian.upper(), state) == "public"
 
 
+def _importers():
+    from projects.imports import ClientImporter
+    from records.imports import NomenclatureItemImporter
+    from suppliers.imports import SupplierImporter
+    from training.imports import ExpertImporter
+
+    return [
+        DocumentImporter,
+        SupplierImporter,
+        ExpertImporter,
+        ClientImporter,
+        NomenclatureItemImporter,
+    ]
+
+
+@pytest.mark.parametrize("importer", _importers(), ids=lambda i: i.key)
+def test_each_columns_own_headers_are_its_own(importer):
+    """A column's explicit headers are never another column's: the names
+    of one register's columns do not clash (translated labels may repeat
+    an explicit header; the explicit one wins)."""
+    owners = {}
+    for column in importer.columns:
+        for name in column.explicit_names():
+            assert owners.setdefault(name, column.name) == column.name, name
+    for column in importer.columns:
+        assert importer.header_map()[normalise(column.name)] is column
+
+
 # --- Header, rows, the stored upload ---------------------------------------------
 
 
