@@ -82,6 +82,17 @@ def load(token: str, *, user, importer) -> tuple[str, bytes]:
         raise Unknown from None
 
 
+def claim(name: str, *, user) -> None:
+    """Inside a transaction: lock ``user``'s row, so that one of their
+    confirmations runs at a time, then make sure the upload is still there
+    (a confirmation before deleted it). Raises :class:`Unknown`."""
+    from sapat.accounts.models import User
+
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+    if not default_storage.exists(name):
+        raise Unknown
+
+
 def forget(name: str) -> None:
     """Delete a stored upload (nothing if it is gone already)."""
     if name.startswith(f"{FOLDER}/"):

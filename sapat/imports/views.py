@@ -15,6 +15,7 @@ import io
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -134,44 +135,49 @@ def preview(request, *, importer_class: type[Importer], token: str, **url_kwargs
 
 @require_POST
 def confirm(request, *, importer_class: type[Importer], **url_kwargs):
-    """Re-read and re-check the kept file, then save all its rows or none."""
+    """Re-read and re-check the kept file, then save all its rows or none.
+
+    The check and the save run in one transaction that first claims the
+    upload (:func:`.stored.claim`): a second click on "Import" waits, then
+    finds the upload gone and saves nothing twice.
+    """
     importer = _importer(request, importer_class, url_kwargs)
     token = request.POST.get("token", "")
     found = _stored(request, importer, token)
     if found is None:
         return redirect(importer.url())
     name, data = found
+    result, file_errors, saved = None, [], None
     try:
-        result = _read(importer, data)
+        with transaction.atomic():
+            stored.claim(name, user=request.user)
+            result = _read(importer, data)
+            if result.ok:
+                saved = importer.save_all(result)
+                stored.forget(name)
+    except stored.Unknown:
+        raise Http404 from None
     except ValidationError as error:
-        stored.forget(name)
-        return render(
-            request,
-            "imports/preview.html",
-            _context(importer, preview=None, file_errors=error.messages),
-        )
-    if result.ok:
-        try:
-            saved = importer.save_all(result)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        if result is None:
+            file_errors = error.messages
         else:
-            stored.forget(name)
-            messages.success(
-                request,
-                ngettext(
-                    "Imported: %(count)s row.", "Imported: %(count)s rows.", len(saved)
-                )
-                % {"count": len(saved)},
+            messages.error(request, " ".join(error.messages))
+    if saved is not None:
+        messages.success(
+            request,
+            ngettext(
+                "Imported: %(count)s row.", "Imported: %(count)s rows.", len(saved)
             )
-            return redirect(importer.list_url())
-    # The rows stay as they were: the user fixes the file and uploads it
-    # again, so the kept copy is of no more use.
+            % {"count": len(saved)},
+        )
+        return redirect(importer.list_url())
+    # Nothing was saved: the user fixes the file and uploads it again, so
+    # the kept copy is of no more use.
     stored.forget(name)
     return render(
         request,
         "imports/preview.html",
-        _context(importer, preview=result, file_errors=[]),
+        _context(importer, preview=result, file_errors=file_errors),
     )
 
 
