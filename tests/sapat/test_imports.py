@@ -435,3 +435,24 @@ def test_the_xlsx_template_has_the_header_row(client, manager):
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     assert next(sheet.iter_rows(values_only=True))[:3] == ("Code", "Title", "Type")
     assert client.get(URL + "template.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("importer", _importers(), ids=lambda i: i.key)
+def test_every_register_offers_its_templates(client, make_user, importer):
+    from tests.records.factories import NomenclatureFactory
+
+    NomenclatureFactory(year=2026)
+    director = make_user("director", language="en")
+    kwargs = {"year": 2026} if importer.key == "nomenclature-items" else {}
+    one = importer(user=director, **kwargs)
+    client.force_login(director)
+    response = client.get(one.url("_template", fmt="csv"))
+    header = response.content.decode("utf-8-sig").strip().split(";")
+    assert header == one.titles()
+    assert one.header_map()[normalise(header[0])] is importer.columns[0]
+    from openpyxl import load_workbook
+
+    response = client.get(one.url("_template", fmt="xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    assert list(next(sheet.iter_rows(values_only=True))) == header
