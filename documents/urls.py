@@ -1,5 +1,8 @@
 from django.urls import path
 
+from sapat.imports import import_urls
+
+from .imports import DocumentImporter
 from .views import external, letters, register
 
 app_name = "documents"
@@ -10,6 +13,7 @@ urlpatterns = [
     path("new/", register.document_create, name="create"),
     path("acknowledge/", register.my_acknowledgements, name="my_acknowledgements"),
     path("register.pdf", register.register_pdf, name="register_pdf"),
+    *import_urls(DocumentImporter, route="import/", name="import"),
     path("<int:pk>/", register.document_detail, name="detail"),
     path("<int:pk>/edit/", register.document_edit, name="edit"),
     path("<int:pk>/revisions/new/", register.revision_create, name="revision_create"),

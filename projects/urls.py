@@ -1,6 +1,9 @@
 from django.urls import path
 
+from sapat.imports import import_urls
+
 from . import views
+from .imports import ClientImporter
 
 app_name = "projects"
 
@@ -69,6 +72,7 @@ urlpatterns = [
     ),
     path("clients/", views.client_list, name="client_list"),
     path("clients/new/", views.client_create, name="client_create"),
+    *import_urls(ClientImporter, route="clients/import/", name="client_import"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", views.client_edit, name="client_edit"),
     path("clients/<int:pk>/contacts/new/", views.contact_add, name="contact_add"),

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from sapat.imports import import_urls
+
 from . import views
+from .imports import NomenclatureItemImporter
 
 app_name = "records"
 
@@ -18,6 +21,11 @@ urlpatterns = [
         name="section_create",
     ),
     path("nomenclature/<int:year>/items/new/", views.item_create, name="item_create"),
+    *import_urls(
+        NomenclatureItemImporter,
+        route="nomenclature/<int:year>/items/import/",
+        name="item_import",
+    ),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("all/", views.record_list, name="record_list"),

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from sapat.imports import import_urls
+
 from . import views
+from .imports import SupplierImporter
 
 app_name = "suppliers"
 
@@ -8,6 +11,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("all/", views.supplier_list, name="supplier_list"),
     path("new/", views.supplier_create, name="supplier_create"),
+    *import_urls(SupplierImporter, route="import/", name="import"),
     path("<int:pk>/", views.supplier_detail, name="supplier_detail"),
     path("<int:pk>/edit/", views.supplier_edit, name="supplier_edit"),
     path("<int:pk>/documents/new/", views.document_add, name="document_add"),

@@ -23,3 +23,65 @@ def assert_constant_queries(client, url: str, make_rows) -> None:
     make_rows(27)
     many = count_queries(client, url)
     assert few == many, f"{few} queries for 3 rows, {many} for 30"
+
+
+def csv_file(rows, *, name="register.csv", encoding="utf-8", delimiter=",", bom=False):
+    """An uploaded CSV of ``rows`` (lists of cells), as Excel saves it."""
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    data = out.getvalue().encode(encoding)
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def xlsx_file(rows, *, name="register.xlsx"):
+    """An uploaded XLSX whose first sheet holds ``rows``."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/zip")
+
+
+def import_upload(client, url: str, upload):
+    """POST ``upload`` to an import page; the preview page's response (the
+    redirect followed) or the upload page with its errors."""
+    return client.post(url, {"file": upload}, follow=True)
+
+
+def import_confirm(client, preview_response):
+    """Confirm the import the preview ``preview_response`` shows."""
+    context = preview_response.context
+    return client.post(context["confirm_url"], {"token": context["token"]}, follow=True)
+
+
+def assert_constant_preview_queries(client, url: str, upload_for) -> None:
+    """The import preview takes as many queries for 30 rows as for 3.
+
+    ``upload_for(n)`` gives a file of ``n`` correct rows, each naming its
+    own related rows (units, people, sections...).
+    """
+
+    def count(n: int) -> int:
+        preview = import_upload(client, url, upload_for(n))
+        assert preview.context["preview"].ok, [
+            row.error_messages() for row in preview.context["preview"].rows
+        ]
+        return count_queries(client, preview.redirect_chain[-1][0])
+
+    count(3)  # warm the per-process caches (content types)
+    few, many = count(3), count(30)
+    assert few == many, f"{few} queries for 3 rows, {many} for 30"

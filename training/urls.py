@@ -1,5 +1,8 @@
 from django.urls import path
 
+from sapat.imports import import_urls
+
+from .imports import ExpertImporter
 from .views import personnel, seminars
 
 app_name = "training"
@@ -67,6 +70,7 @@ urlpatterns = [
     # Experts
     path("experts/", personnel.expert_list, name="expert_list"),
     path("experts/new/", personnel.expert_create, name="expert_create"),
+    *import_urls(ExpertImporter, route="experts/import/", name="expert_import"),
     path("experts/<int:pk>/", personnel.expert_detail, name="expert_detail"),
     path("experts/<int:pk>/edit/", personnel.expert_edit, name="expert_edit"),
     path("experts/<int:pk>/cv/", personnel.expert_cv, name="expert_cv"),
