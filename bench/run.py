@@ -108,9 +108,14 @@ def setup(folder: Path, database_url: str) -> dict[str, str]:
     sys.path.insert(0, str(folder))
     warnings.filterwarnings("ignore", message="No directory at")
 
+    import logging
+
     import django
 
     django.setup()
+    # 403s and 405s of the page discovery are expected, not news.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    logging.getLogger("kombu").setLevel(logging.ERROR)
     return env
 
 
@@ -418,6 +423,8 @@ def table(scale: float, pages: list[Page], earlier: dict) -> list[str]:
             counts = [*earlier.get((page.name, user), []), page.queries[user]]
             grew = len(set(counts)) > 1
             verdicts = []
+            if page.status[user] != 200:
+                ratio = in_layout = None
             if ratio is not None:
                 verdicts.append("ok" if ratio <= GOAL_BARE else "SLOW")
             if grew:
