@@ -421,7 +421,7 @@ def table(scale: float, pages: list[Page], earlier: dict) -> list[str]:
             ratio = page.p95[user] / page.bare_p95 if page.bare_p95 else None
             in_layout = page.p95[user] / page.layout_p95 if page.layout_p95 else None
             counts = [*earlier.get((page.name, user), []), page.queries[user]]
-            grew = len(set(counts)) > 1
+            grew = counts[-1] > counts[0]
             verdicts = []
             if page.status[user] != 200:
                 ratio = in_layout = None
@@ -577,7 +577,7 @@ def summarise(results: dict, scales: list[float]) -> list[str]:
         f"{p['name']} ({u}: {before[(p['name'], u)]} → {p['queries'][u]})"
         for p in last
         for u in USERS
-        if (p["name"], u) in before and p["queries"][u] != before[(p["name"], u)]
+        if (p["name"], u) in before and p["queries"][u] > before[(p["name"], u)]
     ]
     slow = [
         f"{p['name']} ({u}: {p['p95'][u] / p['bare_p95']:.2f}×)"
