@@ -8,7 +8,7 @@ DEMO_PASSWORD := sapat-demo-2026
 export DJANGO_SETTINGS_MODULE ?= sapat.settings.dev
 
 
-.PHONY: run test bench install messages compilemessages lint format migrate demo worker beat e2e test-worker lock security clean
+.PHONY: run test bench install messages compilemessages lint format migrate demo demo-large worker beat e2e test-worker lock security clean
 
 $(VENV)/.installed: requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,14 +27,18 @@ migrate: compilemessages
 demo: migrate
 	$(PY) manage.py seed_demo
 
-## make bench: timings that tests never assert (render + sign a PDF, ...)
-bench: migrate
-	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/pdf_bench.py
-	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/documents_bench.py
-	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/records_bench.py
-	$(PY) bench/feedback_bench.py
-	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/capa_bench.py
-	DJANGO_SETTINGS_MODULE=sapat.settings.dev $(PY) bench/projects_bench.py
+## make bench: every list and detail page at 1× and 30× an agency year, for
+## the director and a member of staff, against bare ListViews; PDF render +
+## sign; /feedback/ under gunicorn. Prints a table, writes bench/results.json.
+## BENCH_ARGS="--scales 1" for a quick run. Timings are never asserted.
+bench: compilemessages
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## make demo-large: the demo data plus 30 agency years (db.sqlite3 or DATABASE_URL)
+demo-large: demo
+	$(PY) manage.py seed_scale --scale 30
+	@echo "Demo logins (password for all: $(DEMO_PASSWORD)): director, deputy,"
+	@echo "  quality, sysadmin, pm, referent, trainer, staff; make run serves it."
 
 ## make run: a living portal on http://127.0.0.1:8000 (SQLite, eager Celery)
 run: demo

@@ -10,12 +10,12 @@ import statistics
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from sapat.access import visible_to
 from sapat.accounts.models import User
+from sapat.querysets import count_of
 
 from .filters import ActionFilter, NonconformityFilter, overdue_condition
 from .models import (
@@ -80,31 +80,17 @@ def nonconformity_list(
         queryset = NonconformityFilter(filters, queryset=queryset).qs
     return (
         queryset.select_related("process", "detected_by", "responsible")
-        .annotate(action_count=_count(Action.nonconformities.through, "nonconformity"))
+        .annotate(
+            action_count=count_of(Action.nonconformities.through, "nonconformity")
+        )
         .order_by("-year", "-seq")
     )
 
 
-def _count(model, field: str, **lookup):
-    """A correlated COUNT of ``model`` rows pointing at the outer row.
-
-    Unlike ``Count()`` over a join it needs no GROUP BY, so the paginator's
-    COUNT(*) stays a plain count and only the page's rows are counted.
-    """
-    rows = (
-        model.objects.filter(**{field: OuterRef("pk")}, **lookup)
-        .order_by()
-        .values(field)
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows), 0)
-
-
 def _task_counts(queryset: QuerySet[Action]) -> QuerySet[Action]:
     return queryset.annotate(
-        task_count=_count(ActionTask, "action"),
-        task_done=_count(ActionTask, "action", done_at__isnull=False),
+        task_count=count_of(ActionTask, "action"),
+        task_done=count_of(ActionTask, "action", done_at__isnull=False),
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from sapat.access import visible_to
+from sapat.querysets import count_of
 
-from .models import Nomenclature, NomenclatureItem, Record, Section
+from .models import Nomenclature, NomenclatureItem, Record, RecordFile, Section
 
 
 def nomenclature_for(year: int) -> Nomenclature | None:
@@ -17,7 +18,7 @@ def sections_with_items(nomenclature: Nomenclature) -> list[Section]:
     """Sections with their items and each item's record count: 2 queries."""
     items = (
         NomenclatureItem.objects.select_related("responsible")
-        .annotate(record_count=Count("records", filter=Q(records__status="kept")))
+        .annotate(record_count=count_of(Record, "item", status=Record.Status.KEPT))
         .order_by("index")
     )
     return list(
@@ -63,4 +64,9 @@ def record_list(
         for variant in variants:
             condition |= Q(title__contains=variant) | Q(item__index__startswith=variant)
         queryset = queryset.filter(condition)
-    return queryset.annotate(file_count=Count("files"))
+    # A correlated count, not Count("files"): a GROUP BY would drop the
+    # model's ordering (pages in no stable order) and make the paginator
+    # count the grouped join of every visible record.
+    return queryset.annotate(file_count=count_of(RecordFile, "record")).order_by(
+        "-date", "-id"
+    )

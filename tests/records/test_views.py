@@ -2,12 +2,14 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from records import services
-from records.models import NomenclatureItem, Record
+from records.models import NomenclatureItem, Record, RecordFile
 from tests.accounts.factories import UserFactory
 from tests.records.factories import ItemFactory, RecordFactory, SectionFactory
 from tests.utils import assert_constant_queries
@@ -88,6 +90,29 @@ def test_record_list_has_a_query_budget(client, staff):
     assert_constant_queries(
         client, reverse("records:record_list"), lambda n: RecordFactory.create_batch(n)
     )
+
+
+def test_record_list_pages_in_date_order_with_file_counts_without_group_by(
+    client, staff
+):
+    records = RecordFactory.create_batch(30)
+    RecordFile.objects.bulk_create(
+        RecordFile(record=records[0], name=f"{n}.pdf", sha256="0" * 64)
+        for n in range(2)
+    )
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("records:record_list"), {"page": 1})
+    page = response.context["page_obj"]
+    assert page.paginator.object_list.ordered
+    shown = list(page)
+    assert [r.date for r in shown] == sorted((r.date for r in records), reverse=True)[
+        : len(shown)
+    ]
+    by_pk = {r.pk: r.file_count for r in page.paginator.object_list}
+    assert by_pk[records[0].pk] == 2
+    # The paginator's count and the page: neither groups the join of files.
+    assert not [q for q in captured if "GROUP BY" in q["sql"]]
 
 
 def test_record_create_pair_and_bad_file(client, staff):

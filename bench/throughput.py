@@ -1,10 +1,9 @@
-"""Throughput of the public feedback form under gunicorn on loopback.
+"""Throughput part of ``make bench``: the public feedback form under
+gunicorn on loopback.
 
-    python bench/feedback_bench.py [--seconds 10] [--clients 8] [--workers 2]
-
-Migrates a throwaway SQLite database in a temporary folder, starts gunicorn
-(``sapat.wsgi``, the dev settings, DEBUG off) on a free loopback port, and
-measures for a few seconds each:
+Starts gunicorn (``sapat.wsgi``, the bench's settings on the bench's
+database, DEBUG off) on a free loopback port and measures for a few seconds
+each:
 
 * ``GET /feedback/``: requests per second against the goal of 200 on 2 cores;
 * ``POST /feedback/``: valid submissions per second (each one saved, its
@@ -12,21 +11,18 @@ measures for a few seconds each:
   (``FEEDBACK_RATE_MINUTE``/``FEEDBACK_RATE_HOUR``) so that it measures the
   form and not the limiter.
 
-Prints the numbers and the count of failed requests; asserts nothing (tests
-never assert timings, STYLE.md rule 17). The clients run in this process and
-share the machine's cores with the server, so the figures are a floor.
+The clients run in the bench's process and share the machine's cores with
+the server, so the figures are a floor.
 """
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import os
 import re
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -45,17 +41,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(folder: Path) -> dict[str, str]:
-    """The dev settings on a database file in ``folder``.
+def environment(folder: Path, database_url: str = "") -> dict[str, str]:
+    """The dev settings on a database file in ``folder`` (or on
+    ``database_url`` when given), DEBUG off, e-mail kept in memory, the
+    signing key in ``folder``, the feedback rate limits raised.
 
     A settings module is written there rather than ``DATABASE_URL`` given,
     so that SQLite keeps the portal's own options (immediate transactions,
     a busy timeout) that the embedded default sets.
     """
-    (folder / "bench_settings.py").write_text(
-        "from sapat.settings.dev import *  # noqa: F403\n"
-        f"DATABASES['default']['NAME'] = {str(folder / 'bench.sqlite3')!r}\n"
-    )
+    lines = [
+        "from sapat.settings.dev import *  # noqa: F403",
+        "EMAIL_BACKEND = 'django.core.mail.backends.locmem.EmailBackend'",
+    ]
+    if not database_url:
+        lines.append(
+            f"DATABASES['default']['NAME'] = {str(folder / 'bench.sqlite3')!r}"
+        )
+    (folder / "bench_settings.py").write_text("\n".join(lines) + "\n")
     env = dict(os.environ)
     env.update(
         {
@@ -66,7 +69,9 @@ def environment(folder: Path) -> dict[str, str]:
             "DEBUG": "false",
             "MEDIA_ROOT": str(folder / "media"),
             "REDIS_URL": "",
-            "DATABASE_URL": "",
+            "DATABASE_URL": database_url,
+            "SIGNING_KEY_PATH": str(folder / "signing-key.pem"),
+            "SIGNING_CERT_PATH": str(folder / "signing-cert.pem"),
             "LOG_LEVEL": "WARNING",
             "FEEDBACK_RATE_MINUTE": "1000000/m",
             "FEEDBACK_RATE_HOUR": "1000000/h",
@@ -168,70 +173,59 @@ def post_form(cookie: str, token: str):
     return work
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory(prefix="sapat-bench-") as tmp:
-        folder = Path(tmp)
-        env = environment(folder)
-        print("Migrating a throwaway SQLite database…", flush=True)
-        subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-            [str(PYTHON), "manage.py", "migrate", "--noinput", "--verbosity", "0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        PORT[1] = free_port()
-        server = subprocess.Popen(  # noqa: S603 - gunicorn of this virtualenv
-            [
-                str(GUNICORN),
-                "sapat.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{PORT[1]}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w"),  # noqa: SIM115
-        )
+def measure(
+    *,
+    folder: Path,
+    env: dict[str, str],
+    seconds: float,
+    clients: int = 8,
+    workers: int = 2,
+) -> dict:
+    """GET and POST ``/feedback/`` per second under gunicorn on the bench's
+    database (``env`` from :func:`environment`), each for ``seconds``."""
+    PORT[1] = free_port()
+    log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(  # noqa: S603 - gunicorn of this virtualenv
+        [
+            str(GUNICORN),
+            "sapat.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT[1]}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    try:
+        wait_for(PORT[1])
+        get_form(http.client.HTTPConnection(*PORT, timeout=30))  # warm up
+        started = time.monotonic()
+        done, failed = run_clients(clients, seconds, get_form)
+        get_rate = done / (time.monotonic() - started)
+        get = {"per_s": get_rate, "requests": done, "failed": failed}
+        cookie, token = csrf()
+        started = time.monotonic()
+        done, failed = run_clients(clients, seconds, post_form(cookie, token))
+        post_rate = done / (time.monotonic() - started)
+        post = {"per_s": post_rate, "requests": done, "failed": failed}
+    finally:
+        server.terminate()
         try:
-            wait_for(PORT[1])
-            get_form(http.client.HTTPConnection(*PORT, timeout=30))  # warm up
-            started = time.monotonic()
-            done, failed = run_clients(args.clients, args.seconds, get_form)
-            rate = done / (time.monotonic() - started)
-            print(
-                f"GET  /feedback/  {rate:7.1f} requests/s  ({done} requests, "
-                f"{failed} failed; goal ≥ {GOAL_GET}/s on 2 cores: "
-                f"{'met' if rate >= GOAL_GET and not failed else 'not met'})"
-            )
-            cookie, token = csrf()
-            started = time.monotonic()
-            done, failed = run_clients(
-                args.clients, args.seconds, post_form(cookie, token)
-            )
-            rate = done / (time.monotonic() - started)
-            print(
-                f"POST /feedback/  {rate:7.1f} submissions/s ({done} requests, "
-                f"{failed} failed; rate limit raised for the bench)"
-            )
-            if FAILURES:
-                print(f"  first failure: {FAILURES[0]}")
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-
-
-if __name__ == "__main__":
-    main()
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    return {
+        "workers": workers,
+        "clients": clients,
+        "seconds": seconds,
+        "get": get,
+        "post": post,
+        "goal_get_per_s": GOAL_GET,
+        "first_failure": FAILURES[0] if FAILURES else "",
+    }

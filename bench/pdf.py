@@ -1,7 +1,5 @@
-"""What the signed nomenclature of files costs over bare WeasyPrint.
-
-    DJANGO_SETTINGS_MODULE=sapat.settings.dev python bench/records_bench.py \
-        [--items 1000] [--sections 10] [--runs 3]
+"""PDF part of ``make bench``: the signed nomenclature of files over bare
+WeasyPrint.
 
 Builds in memory (unsaved model instances, nothing written) an approved
 nomenclature with 1000 items in 10 sections, a register of documents in force
@@ -9,31 +7,19 @@ and the signatures of its approval route, renders
 ``pdf/records/nomenclature.html`` to HTML once, and lays out that same HTML
 two ways: bare WeasyPrint (its stylesheets inlined, fonts as file:// URLs,
 WeasyPrint's own fetcher) and ``render_pdf`` + ``sign_pdf`` (Django template,
-safe fetcher, PAdES signature). Prints the best of 3 rounds, the ratio to bare
-WeasyPrint against the goal of 1.3x, and whether the signed PDF verifies
-(``verify_pdf``). It reports and never fails: tests do not assert timings
-(STYLE.md, rule 17).
-
-Needs a migrated database (``signing_init`` reads the organisation profile).
-The signing key is made in a temporary folder, never in var/keys.
+safe fetcher, PAdES signature), in turn, three rounds. The goal is 1.3x.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 import re
-import sys
-import tempfile
+import time
 from datetime import UTC, date, datetime, timedelta
-from io import BytesIO, StringIO
+from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-from pdf_bench import GOAL, RUNS, best_of  # noqa: E402
-
+GOAL = 1.3
+RUNS = 3
 ITEMS = 1000
 SECTIONS = 10
 DOCUMENTS = 20
@@ -198,28 +184,16 @@ def bare_html(html: str) -> str:
     return STYLESHEET.sub(inline, html)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=ITEMS, help="nomenclature items")
-    parser.add_argument("--sections", type=int, default=SECTIONS, help="sections")
-    parser.add_argument("--runs", type=int, default=RUNS, help="rounds, best kept")
-    args = parser.parse_args()
+def measure(*, items: int = ITEMS, sections: int = SECTIONS, runs: int = RUNS) -> dict:
+    """Seconds of bare WeasyPrint and of ``render_pdf`` + ``sign_pdf`` on the
+    same nomenclature HTML, each the best and median of ``runs`` rounds.
 
-    keys = tempfile.TemporaryDirectory(prefix="sapat-bench-keys-")
-    key_path = Path(keys.name) / "signing-key.pem"
-    cert_path = Path(keys.name) / "signing-cert.pem"
-    os.environ["SIGNING_KEY_PATH"] = str(key_path)
-    os.environ["SIGNING_CERT_PATH"] = str(cert_path)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sapat.settings.dev")
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
+    Needs django set up on a migrated database with a signing key
+    (``signing_init``): ``bench/run.py`` gives it both.
+    """
+    import statistics
 
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import DatabaseError
     from django.template.loader import render_to_string
     from django.utils import translation
     from pypdf import PdfReader
@@ -227,18 +201,10 @@ def main() -> None:
 
     from sapat.signing.pdf import qr_data_uri, render_pdf, sign_pdf, verify_pdf
 
-    # Settings win over the environment in sapat.signing.conf.
-    settings.SIGNING_KEY_PATH = key_path
-    settings.SIGNING_CERT_PATH = cert_path
-    try:
-        call_command("signing_init", stdout=StringIO())
-    except DatabaseError as exc:
-        sys.exit(f"The database is not ready ({exc}); run `make migrate` first.")
-
     # The signing pipeline renders in the organisation's language.
     translation.activate(settings.LANGUAGE_CODE)
     template = "pdf/records/nomenclature.html"
-    context = nomenclature_context(args.items, args.sections)
+    context = nomenclature_context(items, sections)
     # What render_pdf adds, so that both sides lay out the very same HTML.
     html = render_to_string(
         template, {**context, "verify_qr": qr_data_uri(context["verify_url"])}
@@ -252,33 +218,25 @@ def main() -> None:
         "bare WeasyPrint": lambda: HTML(string=bare).write_pdf(),
         "render_pdf + sign_pdf": render_and_sign,
     }
-    seconds, results = best_of(args.runs, steps)
+    seconds: dict[str, list[float]] = {name: [] for name in steps}
+    results = {}
+    for _ in range(runs):
+        # In turn within each round, so a busy moment slows both alike.
+        for name, work in steps.items():
+            start = time.perf_counter()
+            results[name] = work()
+            seconds[name].append(time.perf_counter() - start)
     signed = results["render_pdf + sign_pdf"]
-    check = verify_pdf(signed)
-    t_bare = seconds["bare WeasyPrint"]
-
     reader = PdfReader(BytesIO(signed))
-    box = reader.pages[0].mediabox
-    orientation = "landscape" if box.width > box.height else "portrait"
-    print(
-        f"Nomenclature benchmark: {args.items} items in {args.sections} sections, "
-        f"{len(context['register_rows'])} documents; {len(reader.pages)} "
-        f"{orientation} pages, {len(signed) // 1024} KiB signed "
-        f"({len(results['bare WeasyPrint']) // 1024} KiB bare); "
-        f"best of {args.runs} runs"
-    )
-    print(f"{'step':<28}{'seconds':>10}{'× bare':>10}")
-    for name, taken in seconds.items():
-        print(f"{name:<28}{taken:>10.3f}{taken / t_bare:>9.2f}×")
-    ratio = seconds["render_pdf + sign_pdf"] / t_bare
-    verdict = "within" if ratio <= GOAL else "over"
-    print(f"goal: render_pdf + sign_pdf ≤ {GOAL}× bare: {ratio:.2f}× ({verdict})")
-    print(
-        f"signed PDF verifies: {check.ok} (intact {check.intact}, by us "
-        f"{check.by_us}, covers the whole file {check.covers_whole_file})"
-    )
-    keys.cleanup()
-
-
-if __name__ == "__main__":
-    main()
+    best = {name: min(values) for name, values in seconds.items()}
+    return {
+        "rows": items,
+        "pages": len(reader.pages),
+        "runs": runs,
+        "signed_kib": len(signed) // 1024,
+        "verifies": verify_pdf(signed).ok,
+        "best_s": best,
+        "median_s": {n: statistics.median(v) for n, v in seconds.items()},
+        "ratio": best["render_pdf + sign_pdf"] / best["bare WeasyPrint"],
+        "goal": GOAL,
+    }
