@@ -34,9 +34,10 @@ demo: migrate
 bench: compilemessages
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-## make demo-large: the demo data plus 30 agency years (db.sqlite3 or DATABASE_URL)
+## make demo-large: the demo data plus 30 agency years (db.sqlite3 or DATABASE_URL);
+## run again, it adds nothing
 demo-large: demo
-	$(PY) manage.py seed_scale --scale 30
+	$(PY) manage.py seed_scale --scale 30 --once
 	@echo "Demo logins (password for all: $(DEMO_PASSWORD)): director, deputy,"
 	@echo "  quality, sysadmin, pm, referent, trainer, staff; make run serves it."
 

@@ -254,6 +254,11 @@ def _count(name: str, scale: float) -> int:
     return max(1, round(PER_YEAR[name] * scale))
 
 
+def already_seeded() -> bool:
+    """Whether an earlier :func:`seed_scale` run added data here."""
+    return _next_run() > 1
+
+
 def _next_run() -> int:
     from sapat.accounts.models import User
 

@@ -160,3 +160,12 @@ def test_seed_scale_command_refuses_a_scale_of_nothing(demo):
     with pytest.raises(CommandError, match="more than 0"):
         call_command("seed_scale", "--scale", "0", stdout=StringIO())
     assert not Document.objects.filter(code__startswith="С01-").exists()
+
+
+def test_seed_scale_once_adds_nothing_to_a_seeded_database(demo):
+    call_command("seed_scale", "--scale", str(SCALE), "--once", stdout=StringIO())
+    documents = Document.objects.count()
+    out = StringIO()
+    call_command("seed_scale", "--scale", str(SCALE), "--once", stdout=out)
+    assert "nothing added" in out.getvalue()
+    assert Document.objects.count() == documents

@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sapat.scale import NoDemoData, seed_scale
+from sapat.scale import NoDemoData, already_seeded, seed_scale
 
 
 class Command(BaseCommand):
@@ -25,10 +25,18 @@ class Command(BaseCommand):
             help="agency years to add (1 = 300 documents, 3 000 records, ...)",
         )
         parser.add_argument("--seed", type=int, default=1, help="random seed")
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="add nothing if an earlier run already seeded this database",
+        )
 
     def handle(self, *args, **options):
         if options["scale"] <= 0:
             raise CommandError("--scale must be more than 0.")
+        if options["once"] and already_seeded():
+            self.stdout.write("This database is seeded already: nothing added.")
+            return
         started = time.perf_counter()
         try:
             seeded = seed_scale(scale=options["scale"], seed=options["seed"])
