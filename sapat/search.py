@@ -21,10 +21,11 @@ matching rows, best first. A row matches when
   Cyrillic included (``LIKE``; on SQLite, which folds ASCII only, the usual
   spellings of each word are searched);
 * on PostgreSQL, also when the query, made of words only (letters and
-  digits), matches the row's full-text vector (:data:`FULL_TEXT_CONFIG`), or when a word of five letters or more is
-  close to a word of the fields (pg_trgm word similarity above
-  :data:`TRIGRAM_THRESHOLD`: one mistyped letter in a word of seven letters
-  or more), among the rows holding its first or its last three letters;
+  digits), matches the row's full-text vector (:data:`FULL_TEXT_CONFIG`),
+  or when a word of five letters or more is close to a word of the fields
+  (pg_trgm word similarity above :data:`TRIGRAM_THRESHOLD`: a mistyped
+  letter anywhere in a word of seven letters, near its ends in a shorter
+  one), among the rows holding its first or its last three letters;
 * or the provider's own condition holds (``also``: a number such as
   ``NC-2026-003`` read by :func:`number_condition`, a tracking code).
 
