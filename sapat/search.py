@@ -193,11 +193,20 @@ class _Matches(Func):
     output_field = BooleanField()
 
 
-def _full_text(fields: list[str], query: str):
-    from django.contrib.postgres.search import SearchQuery, SearchVector
+def full_text(fields: list[str], query: str):
+    """``(condition, rank)`` of the full-text match of ``query`` on
+    ``fields`` on PostgreSQL (:data:`FULL_TEXT_CONFIG`), or None when the
+    query is not made of words only: the parser drops punctuation, so
+    "100%" would find "100". The vector is the expression of the index
+    :class:`SearchIndexes` makes on the same fields, in the same order."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
+    words = words_of(query)
+    if not words or not all(word.isalnum() for word in words):
+        return None
     vector = SearchVector(*fields, config=FULL_TEXT_CONFIG)
-    return vector, SearchQuery(query, config=FULL_TEXT_CONFIG, search_type="plain")
+    tsquery = SearchQuery(" ".join(words), config=FULL_TEXT_CONFIG, search_type="plain")
+    return Q(_Matches(vector, tsquery)), SearchRank(vector, tsquery)
 
 
 def _typo_condition(word: str, fields: list[str]) -> Q:
@@ -255,7 +264,7 @@ def matching(
         output_field=FloatField(),
     )
     if postgres:
-        from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
+        from django.contrib.postgres.search import TrigramWordSimilarity
 
         typos = [
             word for word in words if word.isalpha() and len(word) >= TYPO_MIN_LENGTH
@@ -268,12 +277,10 @@ def matching(
                     word_condition |= _typo_condition(word, fields)
                 condition &= word_condition
         local = _local(fields)
-        # The parser drops punctuation, so "100%" would find "100": the
-        # full-text path is for words only.
-        if local and all(word.isalnum() for word in words):
-            vector, tsquery = _full_text(local, query)
-            condition |= Q(_Matches(vector, tsquery))
-            rank = rank + SearchRank(vector, tsquery)
+        found = full_text(local, query) if local else None
+        if found is not None:
+            condition |= found[0]
+            rank = rank + found[1]
         for word in typos:
             rank = rank + TrigramWordSimilarity(word, title)
     if also is not None:
@@ -345,19 +352,22 @@ class SearchIndexes(Operation):
     One GIN trigram index per field on ``UPPER(field)``, the expression of
     Django's ``icontains`` (so ``LIKE '%word%'`` and the typo prefilter use
     it), and one GIN index on the full-text vector of all the fields, the
-    very expression :func:`matching` builds. The pg_trgm extension is
-    created if missing, and left in place on reversal.
+    very expression :func:`full_text` builds. ``trigram=False`` leaves out
+    the trigram indexes (for a model searched otherwise). The pg_trgm
+    extension is created if missing, and left in place on reversal.
     """
 
     reversible = True
     reduces_to_sql = False
 
-    def __init__(self, model_name: str, fields: list[str]):
+    def __init__(self, model_name: str, fields: list[str], *, trigram: bool = True):
         self.model_name = model_name
         self.fields = list(fields)
+        self.trigram = trigram
 
     def deconstruct(self):
-        return (self.__class__.__qualname__, [self.model_name, self.fields], {})
+        kwargs = {} if self.trigram else {"trigram": False}
+        return (self.__class__.__qualname__, [self.model_name, self.fields], kwargs)
 
     def describe(self) -> str:
         return f"Search indexes on {self.model_name} ({', '.join(self.fields)})"
@@ -369,7 +379,7 @@ class SearchIndexes(Operation):
         table = model._meta.db_table
         trigram = [
             (f"{table}_{name}_trgm"[:63], model._meta.get_field(name).column)
-            for name in self.fields
+            for name in (self.fields if self.trigram else [])
         ]
         return trigram, f"{table}_fts"[:63]
 

@@ -126,3 +126,41 @@ def test_a_prefix_may_tell_the_kind():
     prefixes = {"ca": Q(kind="corrective"), "c": Q(kind="correction")}
     expected = Q(seq=1) & Q(year=2026) & Q(kind="corrective")
     assert number_condition("CA-2026-001", prefixes) == expected
+
+
+SEARCHED = {
+    "audits_audit": ["title"],
+    "capa_nonconformity": ["description"],
+    "capa_action": ["title", "description"],
+    "projects_project": ["title", "code"],
+    "projects_clientdocument": ["title", "received_from", "location"],
+    "records_record": ["title"],
+    "satisfaction_feedback": ["text", "organisation", "name"],
+    "suppliers_supplier": ["name", "tax_id", "contact_person"],
+    "training_seminar": ["title", "venue"],
+}
+
+
+def _index_names() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname FROM pg_indexes")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@on_postgresql
+def test_migrations_index_every_searched_field_on_postgresql():
+    names = _index_names()
+    for table, fields in SEARCHED.items():
+        assert f"{table}_fts" in names, table
+        for field in fields:
+            assert f"{table}_{field}_trgm" in names, (table, field)
+    assert "documents_document_fts" in names
+
+
+@on_sqlite
+def test_migrations_make_no_search_index_on_sqlite():
+    names = _index_names()
+    assert not {name for name in names if name.endswith(("_fts", "_trgm"))}
