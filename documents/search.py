@@ -111,8 +111,13 @@ def search_documents(queryset: QuerySet, q: str) -> QuerySet:
 
     # Ranked on the title, which is short: similarity over the whole text of
     # every match would cost as much as the search itself. A document whose
-    # code is the query comes first.
-    rank = Value(0.0, output_field=FloatField())
+    # title (as in every kind of the global search) or code is the query
+    # comes first; the full-text rank counts the words of the whole text.
+    rank = Case(
+        When(Q(title__iexact=" ".join(q.split())), then=Value(10.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
     if found is not None:
         rank = rank + found[1]
     for token in tokens:
