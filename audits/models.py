@@ -101,6 +101,10 @@ AUDIT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+#: Prefix of an audit's number (ИА-2026-03), the same in every language.
+AUDIT_PREFIX = "ИА"
+
+
 class Audit(Signable):
     """One internal audit: its scope, team, checklist, findings and report."""
 
@@ -189,7 +193,7 @@ class Audit(Signable):
 
     @property
     def code(self) -> str:
-        return f"ИА-{self.year}-{self.seq:02d}"
+        return f"{AUDIT_PREFIX}-{self.year}-{self.seq:02d}"
 
     def get_absolute_url(self) -> str:
         return reverse("audits:audit_detail", args=[self.pk])

@@ -1,18 +1,31 @@
-"""Internal audits in the portal's global search."""
+"""Internal audits in the portal's global search.
+
+An audit's number (``ИА-2026-03``) is shown, not stored: a query that reads
+as one is looked up in the year and sequence fields.
+"""
 
 from __future__ import annotations
 
-from sapat.access import visible_to
-from sapat.search import Hit, count_and_slice, text_condition
+from django.db.models import Q
 
-from .models import Audit
+from sapat.access import visible_to
+from sapat.search import Hit, count_and_slice, matching, number_condition
+
+from .models import AUDIT_PREFIX, Audit
+
+#: Searched fields, in the order of the full-text index (migration 0004).
+AUDIT_FIELDS = ["title"]
 
 
 def search_audits(user, query: str, limit: int):
-    """The audits ``user`` may see (as in the audit list) by title."""
-    queryset = visible_to(user, Audit.objects.all())
-    queryset = queryset.filter(text_condition(queryset, query, ["title"])).order_by(
-        "-year", "-seq"
+    """The audits ``user`` may see (as in the audit list) by title or
+    number."""
+    queryset = matching(
+        visible_to(user, Audit.objects.all()),
+        query,
+        AUDIT_FIELDS,
+        also=number_condition(query, {AUDIT_PREFIX.casefold(): Q()}),
+        order=("-year", "-seq"),
     )
     return count_and_slice(
         queryset,

@@ -84,6 +84,10 @@ def _code(prefix: str, year: int, seq: int) -> str:
     return f"{prefix}-{year}-{seq:03d}"
 
 
+# Translators: prefix of a nonconformity number (ШК-2026-001).
+NONCONFORMITY_PREFIX = pgettext_lazy("code prefix", "NC")
+
+
 class Nonconformity(Signable):
     """A nonconforming service or a nonconformity of the QMS (§8.3)."""
 
@@ -213,8 +217,7 @@ class Nonconformity(Signable):
 
     @property
     def code(self) -> str:
-        # Translators: prefix of a nonconformity number (ШК-2026-001).
-        return _code(str(pgettext_lazy("code prefix", "NC")), self.year, self.seq)
+        return _code(str(NONCONFORMITY_PREFIX), self.year, self.seq)
 
     @property
     def is_open(self) -> bool:
@@ -310,7 +313,7 @@ class Trigger(models.TextChoices):
     OTHER = "other", _("other")
 
 
-_KIND_PREFIX = {
+ACTION_PREFIXES = {
     # Translators: prefixes of action numbers: correction, corrective,
     # preventive, improvement (e.g. ТА-2026-001).
     ActionKind.CORRECTION: pgettext_lazy("code prefix", "C"),
@@ -513,7 +516,7 @@ class Action(Signable):
 
     @property
     def code(self) -> str:
-        return _code(str(_KIND_PREFIX[self.kind]), self.year, self.seq)
+        return _code(str(ACTION_PREFIXES[self.kind]), self.year, self.seq)
 
     @property
     def document_code(self) -> str:  # type: ignore[override]

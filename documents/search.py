@@ -16,8 +16,10 @@ a code typed with a space finds its document whatever else the words hit.
 On PostgreSQL a word of four letters or more also matches when pg_trgm finds
 a word of ``search_text`` similar enough (word similarity above 0.4) that
 starts with the same three letters, so PostgreSQL forgives a typo anywhere
-after them and finds a little more than SQLite; the results come with the
-titles most similar to the query first. Migration 0002 creates the extension
+after them, and a query of words also matches the full-text vector of
+``search_text`` (``sapat.search.full_text``, Russian stemming), so PostgreSQL
+finds a little more than SQLite; the results come with the titles most
+similar to the query first. Migration 0002 creates the extension
 and a trigram index, which serves the ``LIKE`` conditions when the planner
 finds it cheaper. On SQLite the results keep the queryset's order (the
 register's, by code).
@@ -91,6 +93,16 @@ def search_documents(queryset: QuerySet, q: str) -> QuerySet:
     whole_code = normalise_code(q)
     if len(tokens) > 1 and any(char.isdigit() for char in whole_code):
         condition |= Q(search_text__contains=whole_code)
+    found = None
+    if postgres:
+        from sapat.search import full_text
+
+        # Another form of a Russian word ("акта" for "акты"), which neither
+        # the stems nor the trigrams find in a short word. Migration 0004
+        # indexes the vector.
+        found = full_text(["search_text"], " ".join(tokens))
+        if found is not None:
+            condition |= found[0]
     queryset = queryset.filter(condition)
 
     if not postgres:
@@ -99,8 +111,15 @@ def search_documents(queryset: QuerySet, q: str) -> QuerySet:
 
     # Ranked on the title, which is short: similarity over the whole text of
     # every match would cost as much as the search itself. A document whose
-    # code is the query comes first.
-    rank = Value(0.0, output_field=FloatField())
+    # title (as in every kind of the global search) or code is the query
+    # comes first; the full-text rank counts the words of the whole text.
+    rank = Case(
+        When(Q(title__iexact=" ".join(q.split())), then=Value(10.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    if found is not None:
+        rank = rank + found[1]
     for token in tokens:
         rank = rank + TrigramWordSimilarity(token, Lower("title"))
     if any(char.isdigit() for char in whole_code):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from guardian.shortcuts import assign_perm
@@ -21,8 +22,27 @@ from tests.training.seminars.factories import SeminarFactory, approved_programme
 from tests.utils import assert_constant_queries, count_queries
 
 WORD = "Аккредитация"
+#: A word nothing else holds, long enough for a typo to be forgiven.
+LONG = "Мониторингдештирүү"
+TYPO = "мониторынгдештирүү"
 
 pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full text and pg_trgm are PostgreSQL's"
+)
+KINDS = [
+    "document",
+    "record",
+    "nonconformity",
+    "action",
+    "audit",
+    "project",
+    "client_document",
+    "seminar",
+    "supplier",
+    "feedback",
+]
 
 
 def _url(q: str) -> str:
@@ -49,7 +69,127 @@ def test_every_kind_is_registered():
     }
 
 
+@pytest.fixture
+def finder(make_user, director):
+    """``(user, make)``: a user who sees every kind, and ``make(kind, text)``
+    making an object of ``kind`` holding ``text`` in its title."""
+    user = make_user("quality_manager", "project_manager", "trainer")
+    programme = approved_programme()
+
+    def make(kind: str, text: str):
+        if kind == "document":
+            return DocumentFactory(title=text)
+        if kind == "record":
+            return RecordFactory(title=text)
+        if kind == "nonconformity":
+            return NonconformityFactory(description=text)
+        if kind == "action":
+            return ActionFactory(title=text)
+        if kind == "audit":
+            return AuditFactory(title=text)
+        if kind == "project":
+            return make_project(actor=director, manager=user, title=text)
+        if kind == "client_document":
+            project = make_project(actor=director, manager=user)
+            return ClientDocumentFactory(project=project, title=text)
+        if kind == "seminar":
+            return SeminarFactory(programme=programme, title=text)
+        if kind == "supplier":
+            return SupplierFactory(name=text)
+        return FeedbackFactory(text=text)
+
+    return user, make
+
+
+def _urls(user, q: str, kind: str) -> list[str]:
+    group = _groups(user, q).get(kind)
+    return [hit.url for hit in group.hits] if group else []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_finds_cyrillic_in_another_case(finder, kind):
+    user, make = finder
+    obj = make(kind, f"{LONG} жыйынтыгы")
+    make(kind, "Башка нерсе")
+    for query in (LONG.upper(), LONG.lower(), "ЖЫЙЫНТЫГЫ"):
+        assert _urls(user, query, kind) == [obj.get_absolute_url()], query
+
+
+@on_postgresql
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_forgives_a_mistyped_letter_on_postgresql(finder, kind):
+    user, make = finder
+    obj = make(kind, f"{LONG} жыйынтыгы")
+    make(kind, "Башка нерсе")
+    assert _urls(user, TYPO, kind) == [obj.get_absolute_url()]
+    assert _urls(user, f"{TYPO} жыйынтыгы", kind) == [obj.get_absolute_url()]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_exact_title_comes_first(finder, kind):
+    user, make = finder
+    exact = make(kind, LONG)
+    # Made later, so every list's own order (newest first) puts it first.
+    make(kind, f"{LONG} жана башка {LONG.lower()} иштери")
+    assert _urls(user, LONG.lower(), kind)[0] == exact.get_absolute_url()
+
+
 # ---------------------------------------------------------------- visibility
+
+
+def _hidden_pairs(make_user, director):
+    """``(reader, {kind: (visible, hidden)})``: for each kind that can be
+    restricted from staff, an object ``reader`` sees and one they do not,
+    both holding :data:`LONG` and a Russian word. (Staff see every
+    nonconformity: tests/capa/test_search.py hides them from others.)"""
+    reader = make_user("staff")
+    text = f"{LONG} акты"
+    own = make_project(actor=director, manager=reader, title=text)
+    other = make_project(actor=director, title=text)
+    assigned = FeedbackFactory(text=text)
+    type(assigned).objects.filter(pk=assigned.pk).update(assignee=reader)
+    return reader, {
+        "document": (
+            DocumentFactory(title=text, access="staff"),
+            DocumentFactory(title=text, access="restricted"),
+        ),
+        "record": (
+            RecordFactory(title=text),
+            RecordFactory(title=text, item=ItemFactory(restricted=True)),
+        ),
+        "project": (own, other),
+        "client_document": (
+            ClientDocumentFactory(project=own, title=text),
+            ClientDocumentFactory(project=other, title=text),
+        ),
+        "feedback": (assigned, FeedbackFactory(text=text)),
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        LONG,
+        # A typo and another form of a Russian word: PostgreSQL's trigram and
+        # full-text paths (the same as LONG on SQLite, or nothing).
+        TYPO,
+        "акта",
+        f"{TYPO} акта",
+    ],
+)
+def test_no_match_path_reveals_a_restricted_object(make_user, director, query):
+    reader, pairs = _hidden_pairs(make_user, director)
+    groups = _groups(reader, query)
+    for kind, (visible, hidden) in pairs.items():
+        group = groups.get(kind)
+        urls = [hit.url for hit in group.hits] if group else []
+        assert hidden.get_absolute_url() not in urls, kind
+        assert (group.count if group else 0) == len(urls) <= 1, kind
+        if query == LONG or (connection.vendor == "postgresql" and query == TYPO):
+            assert urls == [visible.get_absolute_url()], kind
+    response = _client_for(reader).get(reverse("search"), {"q": query})
+    for kind, (_visible, hidden) in pairs.items():
+        assert hidden.get_absolute_url().encode() not in response.content, kind
 
 
 def test_a_restricted_document_is_neither_found_nor_counted(make_user):
@@ -232,15 +372,39 @@ def test_a_very_long_query_is_cut(make_user):
     assert response.context["total"] == 1
 
 
-def test_many_words_are_bounded(make_user):
+@pytest.mark.parametrize("query", ["а " * 5_000, "&|!():* " * 1_250, "%" * 10_000])
+def test_many_words_are_bounded(make_user, query):
+    RecordFactory(title="Протокол")
     client = _client_for(make_user("quality_manager"))
-    response = client.get(reverse("search"), {"q": "а " * 5_000})
+    response = client.get(reverse("search"), {"q": query})
     assert response.status_code == 200
+    assert response.context["total"] == 0
 
 
 @pytest.mark.parametrize(
     "query",
-    ["%", "_", "'", "\\", ".*", "' OR 1=1 --", "%_%", "[a-z]+", "\x00", "a\\%b"],
+    [
+        "%",
+        "_",
+        "'",
+        "\\",
+        ".*",
+        "' OR 1=1 --",
+        "%_%",
+        "[a-z]+",
+        "\x00",
+        "a\\%b",
+        ":*",
+        "&|!()",
+        "без:* & !знак | (x)",
+        "протокол:*",
+        "!!",
+        "...",
+        "—",
+        "ab\x00cd",
+        "$$",
+        "(.*)+$",
+    ],
 )
 def test_metacharacters_are_searched_literally(make_user, query):
     user = make_user("quality_manager")

@@ -1,0 +1,18 @@
+"""Indexes for the global search of nonconformities and actions, on PostgreSQL only.
+
+sapat.search.matching uses them: GIN trigram indexes for LIKE and the typo
+prefilter, a GIN index for the full-text vector. Nothing happens on SQLite.
+"""
+
+from django.db import migrations
+
+from sapat.search import SearchIndexes
+
+
+class Migration(migrations.Migration):
+    dependencies = [("capa", "0001_initial")]
+
+    operations = [
+        SearchIndexes("nonconformity", ["description"]),
+        SearchIndexes("action", ["title", "description"]),
+    ]
