@@ -2,12 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import OrgUnit, User
+from sapat.forms import DateInput
 from sapat.quality.models import IsoClause, ProcessCard
 from sapat.signing.forms import PasswordField
 
 from .models import Answer, DecisionArea, FindingKind, ReviewKind
-
-DATE = {"type": "date"}
 
 
 def _active_users():
@@ -64,8 +63,8 @@ class AuditForm(forms.Form):
     auditors = forms.ModelMultipleChoiceField(
         label=_("auditors"), queryset=User.objects.none(), required=False
     )
-    start_date = forms.DateField(label=_("start"), widget=forms.DateInput(DATE))
-    end_date = forms.DateField(label=_("end"), widget=forms.DateInput(DATE))
+    start_date = forms.DateField(label=_("start"), widget=DateInput())
+    end_date = forms.DateField(label=_("end"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +121,7 @@ class ReviewForm(forms.Form):
     month = forms.IntegerField(
         label=_("month"), min_value=1, max_value=12, required=False
     )
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(DATE))
+    date = forms.DateField(label=_("date"), widget=DateInput())
     chair = forms.ModelChoiceField(label=_("chair"), queryset=User.objects.none())
     participants = forms.CharField(
         label=_("participants"),
@@ -150,7 +149,7 @@ class DecisionForm(forms.Form):
         label=_("decision"), widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.ModelChoiceField(label=_("owner"), queryset=User.objects.none())
-    due_date = forms.DateField(label=_("due"), widget=forms.DateInput(DATE))
+    due_date = forms.DateField(label=_("due"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,9 +173,7 @@ class DecisionActionForm(forms.Form):
     checker = forms.ModelChoiceField(
         label=_("checks effectiveness"), queryset=User.objects.none()
     )
-    check_due = forms.DateField(
-        label=_("effectiveness check due"), widget=forms.DateInput(DATE)
-    )
+    check_due = forms.DateField(label=_("effectiveness check due"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,7 +189,7 @@ class ManualReviewForm(forms.Form):
 
 class MeetingForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(DATE))
+    date = forms.DateField(label=_("date"), widget=DateInput())
     results = forms.CharField(
         label=_("the year's results"),
         required=False,
@@ -215,7 +212,7 @@ class MeetingForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
-    due_date = forms.DateField(label=_("due"), widget=forms.DateInput(DATE))
+    due_date = forms.DateField(label=_("due"), widget=DateInput())
 
 
 class ScoreForm(forms.Form):
@@ -240,7 +237,7 @@ class ScoreActionForm(forms.Form):
     checker = forms.ModelChoiceField(
         label=_("checks effectiveness"), queryset=User.objects.none()
     )
-    due_date = forms.DateField(label=_("due"), widget=forms.DateInput(DATE))
+    due_date = forms.DateField(label=_("due"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

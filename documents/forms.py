@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
+from sapat.forms import DateInput
 from sapat.signing.forms import PasswordField
 
 from .models import Document, DocumentRevision
@@ -67,7 +68,7 @@ class RevisionForm(forms.ModelForm):
         widgets = {
             "body": forms.Textarea(attrs={"rows": 14}),
             "change_summary": forms.Textarea(attrs={"rows": 3}),
-            "effective_date": forms.DateInput(attrs={"type": "date"}),
+            "effective_date": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -118,9 +119,7 @@ class DecideForm(forms.Form):
 class PaperCopyForm(forms.Form):
     holder = forms.ModelChoiceField(label=_("holder"), queryset=User.objects.none())
     place = forms.CharField(label=_("place"), max_length=200, required=False)
-    issued_on = forms.DateField(
-        label=_("issued"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issued_on = forms.DateField(label=_("issued"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
+from sapat.forms import DateInput
 
 from .models import Medium, NomenclatureItem, Record, Section
 
@@ -56,9 +57,7 @@ class RecordForm(forms.Form):
         label=_("nomenclature item"), queryset=NomenclatureItem.objects.none()
     )
     title = forms.CharField(label=_("title"), max_length=300)
-    date = forms.DateField(
-        label=_("date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("date"), widget=DateInput())
     medium = forms.ChoiceField(label=_("format"), choices=Medium.choices)
     place = forms.CharField(label=_("place"), max_length=200, required=False)
     quality_data = forms.BooleanField(label=_("quality data"), required=False)
@@ -90,9 +89,7 @@ class RecordForm(forms.Form):
 
 class DisposalActForm(forms.Form):
     number = forms.CharField(label=_("number"), max_length=30)
-    date = forms.DateField(
-        label=_("date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("date"), widget=DateInput())
     records = forms.ModelMultipleChoiceField(
         label=_("records"),
         queryset=Record.objects.none(),

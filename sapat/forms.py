@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. ``<input type="date">`` takes its value in
+    ISO form only (yyyy-mm-dd), whatever the page's language: a date in the
+    language's own format (dd.mm.yyyy) is invalid HTML and shows an empty
+    field, so a form opened to be corrected would lose its date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format)
 
 
 def errors_to_form(form, error: ValidationError) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
+from sapat.forms import DateInput
 
 from .files import validate_public_upload
 from .models import (
@@ -175,9 +176,7 @@ class RegisterForm(ContactFields):
         ],
     )
     kind = forms.ChoiceField(label=_("kind"), choices=Kind.choices)
-    received_on = forms.DateField(
-        label=_("received on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_on = forms.DateField(label=_("received on"), widget=DateInput())
     seminar_reference = forms.CharField(
         label=_("seminar"), max_length=200, required=False
     )
@@ -315,9 +314,7 @@ class SurveyForm(forms.Form):
     seminar_reference = forms.CharField(
         label=_("seminar"), max_length=200, required=False
     )
-    expires_on = forms.DateField(
-        label=_("links expire on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expires_on = forms.DateField(label=_("links expire on"), widget=DateInput())
     recipients = forms.CharField(
         label=_("recipients"),
         max_length=20000,

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from sapat.forms import DateInput
+
 from .models import CalendarDay, Language
 
 
@@ -57,9 +59,7 @@ class PreferencesForm(forms.Form):
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(
-        label=_("date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("kind"), choices=CalendarDay.Kind)
     name = forms.CharField(label=_("name"), max_length=200)
 

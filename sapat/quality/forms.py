@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
+from sapat.forms import DateInput
 
 from .models import DevelopmentConcept, Indicator, Objective, ProcessCard, QualityPolicy
 
@@ -122,7 +123,7 @@ class MeasurementForm(forms.Form):
     period = forms.DateField(
         label=_("period"),
         help_text=_("The first day of the period measured."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     value = forms.DecimalField(
         label=_("value"),

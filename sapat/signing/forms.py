@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
+from sapat.forms import DateInput
 
 from .models import Delegation
 
@@ -61,8 +62,8 @@ class DelegationForm(forms.ModelForm):
         model = Delegation
         fields = ["deputy", "starts_on", "ends_on", "reason"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
         }
 
     def __init__(self, *args, principal, **kwargs):
