@@ -238,6 +238,12 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown beside the reply form, whose field is "text" too: ids of its
+        # own, so each label names its own box.
+        kwargs.setdefault("auto_id", "id_note_%s")
+        super().__init__(*args, **kwargs)
+
 
 def _staff():
     return User.objects.filter(is_active=True).order_by("full_name")
