@@ -21,6 +21,19 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format)
 
 
+class OwnIdsMixin:
+    """For a form shown on a page beside another with the same field names:
+    its fields' ids start with ``id_<id_prefix>_``, so no two controls of the
+    page share an id and each label names its own control. Field names, and
+    so the data posted, stay as they are."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 def errors_to_form(form, error: ValidationError) -> None:
     """Show a service's ``ValidationError`` on the form it came from.
 

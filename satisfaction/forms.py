@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
-from sapat.forms import DateInput
+from sapat.forms import DateInput, OwnIdsMixin
 
 from .files import validate_public_upload
 from .models import (
@@ -231,18 +231,14 @@ class ReplyForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(OwnIdsMixin, forms.Form):
+    id_prefix = "note"
+
     text = forms.CharField(
         label=_("internal note"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def __init__(self, *args, **kwargs):
-        # Shown beside the reply form, whose field is "text" too: ids of its
-        # own, so each label names its own box.
-        kwargs.setdefault("auto_id", "id_note_%s")
-        super().__init__(*args, **kwargs)
 
 
 def _staff():

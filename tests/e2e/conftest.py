@@ -42,9 +42,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def html_store():
-    from tests.e2e.a11y import HtmlStore
+    from tests.e2e.a11y import HTML_DIR, HtmlStore
 
-    return HtmlStore()
+    # Under pytest-xdist each worker validates what it saved itself.
+    return HtmlStore(HTML_DIR / os.environ.get("PYTEST_XDIST_WORKER", "main"))
 
 
 def _keep_html(html_store, response):

@@ -11,6 +11,7 @@ axe on it. Patterns no one reached are printed with the reason.
 
 import io
 import re
+import shutil
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
@@ -303,7 +304,13 @@ def test_every_page_type_passes_axe(live_server, browser, html_store, pdf_keys):
 
 def test_served_html_is_valid(html_store):
     """Runs last (see conftest): every page the browser tests received."""
+    from tests.e2e.a11y import VNU_JAR
+
     if not html_store.urls:
         pytest.skip("no browser test saved a page")
+    if not VNU_JAR.exists():
+        pytest.fail(f"{VNU_JAR} is missing: make tests/e2e/node_modules/.installed")
+    if shutil.which("java") is None:
+        pytest.fail("java is missing: apt-get install default-jre-headless")
     errors = html_store.validate()
     assert not errors, "\n".join(errors)
