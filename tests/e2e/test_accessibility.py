@@ -6,7 +6,8 @@ which object a pattern with arguments is shown with: people of several roles
 follow the links from their dashboard and from every page without arguments
 (a fast crawl with Django's test client), and the browser opens the first
 address found for each pattern, as the first person who can see it, and runs
-axe on it. Patterns no one reached are printed with the reason.
+axe on it. What was checked, and the patterns not checked with the reason,
+are printed and written to ``var/e2e/page-types.txt``.
 """
 
 import io
@@ -31,7 +32,7 @@ from django.urls import (
     reverse,
 )
 
-from tests.e2e.a11y import axe_result, axe_start, describe_violations
+from tests.e2e.a11y import HTML_DIR, axe_result, axe_start, describe_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -289,17 +290,23 @@ def test_every_page_type_passes_axe(live_server, browser, html_store, pdf_keys):
     lost.context.close()
 
     unreached = set(crawl.patterns) - set(crawl.checked) - set(crawl.skipped)
-    print(f"\n{len(crawl.checked)} page types checked with axe:")
-    for name, where in sorted(crawl.checked.items()):
-        print(f"  {name}: {where}")
-    print(f"{len(crawl.skipped)} patterns not checked, being no page of their own:")
-    for name, reason in sorted(crawl.skipped.items()):
-        print(f"  {name}: {reason}")
-    print(f"{len(unreached)} patterns no visitor reached:")
+    lines = [f"{len(crawl.checked)} page types checked with axe:"]
+    lines += [f"  {name}: {where}" for name, where in sorted(crawl.checked.items())]
+    lines.append(f"{len(crawl.skipped)} patterns not checked, being no page:")
+    lines += [f"  {name}: {why}" for name, why in sorted(crawl.skipped.items())]
+    lines.append(f"{len(unreached)} patterns no visitor reached:")
     for name in sorted(unreached):
         address, why = crawl.refused.get(name, ("", "no link to it was found"))
-        print(f"  {name}: {why} {address}")
+        lines.append(f"  {name}: {why} {address}".rstrip())
+    report = "\n".join(lines)
+    (HTML_DIR.parent / "page-types.txt").write_text(report + "\n", encoding="utf-8")
+    print(report)
     assert not crawl.problems, "\n\n".join(crawl.problems)
+    # A crawl that lost its way would pass on nothing: every app shows pages.
+    apps = {name.split(":")[0] for name in crawl.patterns if ":" in name}
+    seen = {name.split(":")[0] for name in crawl.checked if ":" in name}
+    assert apps <= seen, f"no page checked in {sorted(apps - seen)}"
+    assert {"dashboard", "search", "403 page", "404 page"} <= set(crawl.checked)
 
 
 def test_served_html_is_valid(html_store):
