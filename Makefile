@@ -61,8 +61,16 @@ test: compilemessages
 test-worker: compilemessages
 	DJANGO_SETTINGS_MODULE=sapat.settings.test $(PY) -m pytest -q -m worker -p celery.contrib.pytest
 
-## browser tests against Debian's /usr/bin/chromium
-e2e: compilemessages
+## the Nu HTML checker (vnu.jar) for the browser tests, pinned by
+## tests/e2e/package-lock.json; its postinstall (a downloaded JDK) never runs:
+## Debian's Java runs it
+E2E_NODE := tests/e2e/node_modules
+$(E2E_NODE)/.installed: tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+## browser tests against Debian's /usr/bin/chromium, with axe and vnu checks
+e2e: compilemessages $(E2E_NODE)/.installed
 	DJANGO_SETTINGS_MODULE=sapat.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q -m e2e
 
 worker: install

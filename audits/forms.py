@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import OrgUnit, User
-from sapat.forms import DateInput
+from sapat.forms import DateInput, OwnIdsMixin
 from sapat.quality.models import IsoClause, ProcessCard
 from sapat.signing.forms import PasswordField
 
@@ -23,7 +23,9 @@ class ProgrammeForm(forms.Form):
     )
 
 
-class ProgrammeEditForm(ProgrammeForm):
+class ProgrammeEditForm(OwnIdsMixin, ProgrammeForm):
+    id_prefix = "edit"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["year"]

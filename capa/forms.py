@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
 from sapat.accounts.models import User
-from sapat.forms import DateInput
+from sapat.forms import DateInput, OwnIdsMixin
 from sapat.signing.forms import PasswordField
 
 from .models import (
@@ -125,7 +125,9 @@ class AnalyseForm(forms.Form):
         self.fields["responsible"].queryset = _people()
 
 
-class RejectForm(forms.Form):
+class RejectForm(OwnIdsMixin, forms.Form):
+    id_prefix = "reject"
+
     reason = forms.CharField(
         label=_("why this is not a nonconformity"),
         widget=_text(2),
@@ -135,7 +137,9 @@ class RejectForm(forms.Form):
     password = PasswordField()
 
 
-class CloseForm(forms.Form):
+class CloseForm(OwnIdsMixin, forms.Form):
+    id_prefix = "close"
+
     reason = forms.CharField(
         label=_("reason"),
         widget=_text(2),

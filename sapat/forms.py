@@ -10,17 +10,28 @@ from django.utils.translation import gettext as _
 
 
 class DateInput(forms.DateInput):
-    """The browser's native date picker.
-
-    ``<input type="date">`` only shows a value in ISO form (2026-03-01); with
-    Django's default, the active language's input format (01.03.2026 in
-    Russian and Kyrgyz), the picker of a bound or prefilled form shows empty.
-    """
+    """The browser's date picker. ``<input type="date">`` takes its value in
+    ISO form only (yyyy-mm-dd), whatever the page's language: a date in the
+    language's own format (dd.mm.yyyy) is invalid HTML and shows an empty
+    field, so a form opened to be corrected would lose its date."""
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format)
+
+
+class OwnIdsMixin:
+    """For a form shown on a page beside another with the same field names:
+    its fields' ids start with ``id_<id_prefix>_``, so no two controls of the
+    page share an id and each label names its own control. Field names, and
+    so the data posted, stay as they are."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
 
 
 def errors_to_form(form, error: ValidationError) -> None:

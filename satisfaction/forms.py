@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
-from sapat.forms import DateInput
+from sapat.forms import DateInput, OwnIdsMixin
 
 from .files import validate_public_upload
 from .models import (
@@ -231,7 +231,9 @@ class ReplyForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(OwnIdsMixin, forms.Form):
+    id_prefix = "note"
+
     text = forms.CharField(
         label=_("internal note"),
         max_length=MAX_TEXT,

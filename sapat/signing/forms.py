@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
-from sapat.forms import DateInput
+from sapat.forms import DateInput, OwnIdsMixin
 
 from .models import Delegation
 
@@ -31,7 +31,9 @@ class SignForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(OwnIdsMixin, forms.Form):
+    id_prefix = "return"
+
     comment = forms.CharField(
         label=_("remarks"),
         max_length=2000,

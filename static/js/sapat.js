@@ -9,3 +9,19 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A table wider than its box scrolls sideways: the box must take the keyboard
+// focus for a keyboard user to scroll it (WCAG 2.1.1). Only boxes that do
+// overflow become tab stops.
+function focusableScrollers(root) {
+  root.querySelectorAll(".table-responsive").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth) {
+      box.tabIndex = 0;
+    } else {
+      box.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", () => focusableScrollers(document));
+document.addEventListener("htmx:afterSettle", (event) => focusableScrollers(event.target));
+window.addEventListener("resize", () => focusableScrollers(document));

@@ -34,8 +34,35 @@ def browser():
         browser.close()
 
 
+def pytest_collection_modifyitems(config, items):
+    """The HTML check validates what every browser test saved: it runs last."""
+    last = [item for item in items if item.name == "test_served_html_is_valid"]
+    items[:] = [item for item in items if item not in last] + last
+
+
+@pytest.fixture(scope="session")
+def html_store():
+    from tests.e2e.a11y import HTML_DIR, HtmlStore
+
+    # Under pytest-xdist each worker validates what it saved itself.
+    return HtmlStore(HTML_DIR / os.environ.get("PYTEST_XDIST_WORKER", "main"))
+
+
+def _keep_html(html_store, response):
+    """Save a page the browser was served, for the HTML check at the end."""
+    if response.request.resource_type != "document":
+        return
+    if response.status != 200 and response.status not in (403, 404, 429):
+        return
+    if not response.headers.get("content-type", "").startswith("text/html"):
+        return
+    html_store.save(response.url, response.text())
+
+
 @pytest.fixture
-def page(browser, request):
+def page(browser, request, html_store):
+    from tests.e2e.a11y import axe_violations, describe_violations
+
     context = browser.new_context(
         locale="en-US", viewport={"width": 1280, "height": 900}
     )
@@ -54,9 +81,16 @@ def page(browser, request):
             else None
         ),
     )
+    page.on("response", lambda r: _keep_html(html_store, r))
     yield page
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / f"{request.node.name}.png"), full_page=True)
+    # The page the journey ends on, through axe (the crawl of
+    # test_accessibility sees each page type only as it first opens).
+    if page.evaluate("() => document.contentType") == "text/html":
+        violations = axe_violations(page)
+        if violations:
+            errors.append(describe_violations(page.url, violations))
     context.close()
     # A CSP violation or a missing asset shows up as a console error.
     errors = [e for e in errors if "status of 429" not in e]
