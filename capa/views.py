@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 from sapat.access import can
 from sapat.downloads import attachment
 from sapat.forms import errors_to_form
+from sapat.querysets import count_of
 from sapat.signing.models import ApprovalStatus
 from sapat.signing.selectors import pdfs_of
 from sapat.signing.services import manifest, signed_pdf_queue
@@ -53,6 +53,7 @@ from .models import (
     ActionKind,
     ActionStatus,
     ActionTask,
+    CapaPlan,
     EvidenceFile,
     Nonconformity,
     NonconformityStatus,
@@ -703,7 +704,9 @@ def _plan_list_page(request, form=None):
     plans = (
         selectors.visible_plans(user=request.user)
         .select_related("created_by")
-        .annotate(action_count=Count("actions"))
+        # Not Count("actions"): its GROUP BY drops the plans' ordering, so
+        # the pages would come in no stable order.
+        .annotate(action_count=count_of(CapaPlan.actions.through, "capaplan"))
     )
     return render(
         request,

@@ -1,11 +1,13 @@
 """The CAPA pages: permission pairs, bad input, query budgets, history."""
 
+import warnings
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.paginator import UnorderedObjectListWarning
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -138,6 +140,17 @@ def test_plan_list_has_a_query_budget(client, employee):
             CapaPlanFactory(actions=[ActionFactory()])
 
     assert_constant_queries(client, reverse("capa:plan_list"), make)
+
+
+def test_plan_list_pages_in_order_with_each_plans_action_count(client, employee):
+    client.force_login(employee)
+    older = CapaPlanFactory(actions=[ActionFactory(), ActionFactory()])
+    newer = CapaPlanFactory(actions=[ActionFactory()])
+    with warnings.catch_warnings():
+        # An unordered page is a page in no stable order.
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        page = client.get(reverse("capa:plan_list")).context["page_obj"]
+    assert [(p.pk, p.action_count) for p in page] == [(newer.pk, 1), (older.pk, 2)]
 
 
 def test_plan_detail_has_a_query_budget(client, employee, organisation):
