@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sapat.accounts.models import User
+from sapat.forms import LongSelect
 from sapat.quality.models import ProcessCard
 
 from .models import (
@@ -91,7 +92,10 @@ class ActionFilter(django_filters.FilterSet):
         label=_("process"), queryset=_processes, empty_label=_("any process")
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("responsible"), queryset=_owners, empty_label=_("anyone")
+        label=_("responsible"),
+        queryset=_owners,
+        empty_label=_("anyone"),
+        widget=LongSelect,
     )
     overdue = django_filters.BooleanFilter(
         label=_("overdue only"), method="overdue_only", widget=forms.CheckboxInput

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.shortcuts import redirect, render
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 
@@ -19,6 +22,33 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):
         super().__init__(attrs, format)
+
+
+class LongSelect(forms.Select):
+    """A select for long, flat lists (every member of staff), written in one
+    pass. Django renders each option through a template of its own, which for
+    the thousand people of a large organisation was most of a list page's
+    time (the CAPA actions list at 30 agency years: 140 ms of 155). Same HTML
+    as Django's; no option groups."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = " selected" if option_value in chosen else ""
+            options.append(
+                f'<option value="{escape(option_value)}"{selected}>'
+                f"{escape(label)}</option>"
+            )
+        # Every value and label is escaped above.
+        rendered = mark_safe("".join(options))  # nosec B703
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            rendered,
+        )
 
 
 class OwnIdsMixin:

@@ -4,11 +4,12 @@ from datetime import date
 
 import pytest
 from django import forms
+from django.test.html import parse_html
 from django.utils import translation
 
 from records.forms import DisposalActForm
 from records.models import Record
-from sapat.forms import DateInput
+from sapat.forms import DateInput, LongSelect
 
 
 class _Form(forms.Form):
@@ -38,3 +39,30 @@ def test_a_prefilled_records_form_shows_its_date_in_russian():
     )
     with translation.override("ru"):
         assert 'value="2026-12-08"' in str(form["date"])
+
+
+CHOICES = [("", "anyone"), (1, "Асанова <Айгүл>"), (2, 'O"Brien & Co')]
+
+
+@pytest.mark.parametrize("value", [None, "", "1", 2, "3"])
+def test_long_select_writes_the_html_django_writes(value):
+    attrs = {"id": "id_owner", "class": "form-select", "required": True}
+    django = forms.Select(choices=CHOICES).render("owner", value, attrs)
+    ours = LongSelect(choices=CHOICES).render("owner", value, attrs)
+    # The same elements, attributes (in any order) and text.
+    assert parse_html(ours) == parse_html(django)
+    assert "&lt;Айгүл&gt;" in ours and "O&quot;Brien &amp; Co" in ours
+
+
+@pytest.mark.django_db
+def test_long_select_in_the_actions_filter_keeps_the_chosen_owner(rf):
+    from capa.filters import ActionFilter
+    from capa.models import Action
+    from tests.accounts.factories import UserFactory
+
+    owner = UserFactory(full_name="Бекова <Нурзат>")
+    form = ActionFilter(
+        {"owner": str(owner.pk)}, queryset=Action.objects.none(), request=rf.get("/")
+    ).form
+    html = str(form["owner"])
+    assert f'<option value="{owner.pk}" selected>Бекова &lt;Нурзат&gt;</option>' in html
