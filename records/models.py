@@ -326,7 +326,12 @@ class Record(models.Model):
         verbose_name = _("record")
         verbose_name_plural = _("records")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The register pages in this order: without it every page sorts
+            # all the visible records first (550 ms at 90 000 of them).
+            models.Index(fields=["-date", "-id"], name="record_date_order"),
+        ]
 
     def __str__(self) -> str:
         return self.title
