@@ -68,6 +68,26 @@ def import_confirm(client, preview_response):
     return client.post(context["confirm_url"], {"token": context["token"]}, follow=True)
 
 
+def assert_import_pair(client, url: str, rows, *, without, allowed, model):
+    """The permission pair of an import page: ``without`` the permission is
+    refused the upload page, the upload, and the confirmation of the preview
+    ``allowed`` made, and nothing is saved; ``allowed`` imports ``rows``
+    (one row of ``model``), and its history names them. The preview."""
+    client.force_login(without)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"file": csv_file(rows)}).status_code == 403
+    client.force_login(allowed)
+    preview = import_upload(client, url, csv_file(rows))
+    client.force_login(without)
+    confirm = {"token": preview.context["token"]}
+    assert client.post(preview.context["confirm_url"], confirm).status_code == 403
+    assert not model.objects.exists()
+    client.force_login(allowed)
+    import_confirm(client, preview)
+    assert model.objects.get().history.get().history_user == allowed
+    return preview
+
+
 def assert_constant_preview_queries(client, url: str, upload_for) -> None:
     """The import preview takes as many queries for 30 rows as for 3.
 

@@ -6,7 +6,13 @@ from django.urls import reverse
 from documents.models import Document
 from tests.accounts.factories import OrgUnitFactory
 from tests.documents.factories import DocumentFactory
-from tests.utils import csv_file, import_confirm, import_upload, xlsx_file
+from tests.utils import (
+    assert_import_pair,
+    csv_file,
+    import_confirm,
+    import_upload,
+    xlsx_file,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,22 +138,14 @@ def test_document_rows_with_errors_save_nothing(client, manager):
 def test_document_import_pair(client, staff, manager):
     data = [["Code", "Title", "Type"], ["ДЖ-20", "Жаңы", "plan"]]
     client.force_login(staff)
-    assert client.get(URL).status_code == 403
-    assert client.post(URL, {"file": csv_file(data)}).status_code == 403
     assert client.get(URL + "template.csv").status_code == 403
-    client.force_login(manager)
-    preview = import_upload(client, URL, csv_file(data))
+    preview = assert_import_pair(
+        client, URL, data, without=staff, allowed=manager, model=Document
+    )
+    client.force_login(staff)
     token = preview.context["token"]
     preview_url = reverse("documents:import_preview", kwargs={"token": token})
-    client.force_login(staff)
     assert client.get(preview_url).status_code == 403
-    response = client.post(reverse("documents:import_confirm"), {"token": token})
-    assert response.status_code == 403
-    assert not Document.objects.exists()
-    client.force_login(manager)
-    import_confirm(client, preview)
-    document = Document.objects.get()
-    assert document.history.get().history_user == manager
 
 
 def test_document_list_links_to_the_import_for_those_who_may(client, staff, manager):

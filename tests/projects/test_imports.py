@@ -7,6 +7,7 @@ from projects.models import Client
 from tests.projects.factories import ClientFactory
 from tests.utils import (
     assert_constant_preview_queries,
+    assert_import_pair,
     csv_file,
     import_confirm,
     import_upload,
@@ -78,20 +79,7 @@ def test_client_rows_with_errors_save_nothing(client, referent):
 
 def test_client_import_pair(client, staff, referent):
     data = [["Name"], ["Жаңы кардар"]]
-    client.force_login(staff)
-    assert client.get(URL).status_code == 403
-    assert client.post(URL, {"file": csv_file(data)}).status_code == 403
-    client.force_login(referent)
-    preview = import_upload(client, URL, csv_file(data))
-    client.force_login(staff)
-    response = client.post(
-        reverse("projects:client_import_confirm"), {"token": preview.context["token"]}
-    )
-    assert response.status_code == 403
-    assert not Client.objects.exists()
-    client.force_login(referent)
-    import_confirm(client, preview)
-    assert Client.objects.get().history.get().history_user == referent
+    assert_import_pair(client, URL, data, without=staff, allowed=referent, model=Client)
 
 
 def test_client_list_links_to_the_import(client, staff, referent):

@@ -7,6 +7,7 @@ from records.models import NomenclatureItem
 from tests.records.factories import ItemFactory, NomenclatureFactory, SectionFactory
 from tests.utils import (
     assert_constant_preview_queries,
+    assert_import_pair,
     csv_file,
     import_confirm,
     import_upload,
@@ -117,19 +118,10 @@ def test_an_approved_nomenclature_takes_no_import(client, manager, section):
 def test_item_import_pair(client, staff, manager, section):
     data = [["Section", "Index", "Title", "Years kept"], ["02", "02-01", "Иш", "1"]]
     client.force_login(staff)
-    assert client.get(URL).status_code == 403
-    assert client.post(URL, {"file": csv_file(data)}).status_code == 403
     assert client.get("/records/nomenclature/1999/items/import/").status_code == 404
-    client.force_login(manager)
-    preview = import_upload(client, URL, csv_file(data))
-    client.force_login(staff)
-    confirm = reverse("records:item_import_confirm", kwargs={"year": 2026})
-    response = client.post(confirm, {"token": preview.context["token"]})
-    assert response.status_code == 403
-    assert not NomenclatureItem.objects.exists()
-    client.force_login(manager)
-    import_confirm(client, preview)
-    assert NomenclatureItem.objects.get().history.get().history_user == manager
+    assert_import_pair(
+        client, URL, data, without=staff, allowed=manager, model=NomenclatureItem
+    )
 
 
 def test_a_token_of_another_year_is_refused(client, manager, section):

@@ -7,6 +7,7 @@ from suppliers.models import Supplier
 from tests.suppliers.factories import SupplierFactory
 from tests.utils import (
     assert_constant_preview_queries,
+    assert_import_pair,
     csv_file,
     import_confirm,
     import_upload,
@@ -92,20 +93,7 @@ def test_supplier_rows_with_errors_save_nothing(client, buyer):
 
 def test_supplier_import_pair(client, staff, buyer):
     data = [["Name", "Categories"], ["Жаңы", "it"]]
-    client.force_login(staff)
-    assert client.get(URL).status_code == 403
-    assert client.post(URL, {"file": csv_file(data)}).status_code == 403
-    client.force_login(buyer)
-    preview = import_upload(client, URL, csv_file(data))
-    client.force_login(staff)
-    response = client.post(
-        reverse("suppliers:import_confirm"), {"token": preview.context["token"]}
-    )
-    assert response.status_code == 403
-    assert not Supplier.objects.exists()
-    client.force_login(buyer)
-    import_confirm(client, preview)
-    assert Supplier.objects.get().history.get().history_user == buyer
+    assert_import_pair(client, URL, data, without=staff, allowed=buyer, model=Supplier)
 
 
 def test_supplier_list_links_to_the_import(client, staff, buyer):

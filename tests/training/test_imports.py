@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.training.factories import ExpertFactory
 from tests.utils import (
     assert_constant_preview_queries,
+    assert_import_pair,
     csv_file,
     import_confirm,
     import_upload,
@@ -108,20 +109,9 @@ def test_expert_rows_with_errors_save_nothing(client, personnel, make_user):
 
 def test_expert_import_pair(client, staff, personnel):
     data = [["Name"], ["Жаңы Эксперт"]]
-    client.force_login(staff)
-    assert client.get(URL).status_code == 403
-    assert client.post(URL, {"file": csv_file(data)}).status_code == 403
-    client.force_login(personnel)
-    preview = import_upload(client, URL, csv_file(data))
-    client.force_login(staff)
-    response = client.post(
-        reverse("training:expert_import_confirm"), {"token": preview.context["token"]}
+    assert_import_pair(
+        client, URL, data, without=staff, allowed=personnel, model=Expert
     )
-    assert response.status_code == 403
-    assert not Expert.objects.exists()
-    client.force_login(personnel)
-    import_confirm(client, preview)
-    assert Expert.objects.get().history.get().history_user == personnel
 
 
 def test_expert_list_links_to_the_import(client, make_user, personnel):
