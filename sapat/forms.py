@@ -7,8 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.shortcuts import redirect, render
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 
@@ -33,16 +32,17 @@ class LongSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
-        options = []
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            selected = " selected" if option_value in chosen else ""
-            options.append(
-                f'<option value="{escape(option_value)}"{selected}>'
-                f"{escape(label)}</option>"
-            )
-        # Every value and label is escaped above.
-        rendered = mark_safe("".join(options))  # nosec B703
+        rendered = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, " selected" if option in chosen else "", label)
+                for option, label in (
+                    ("" if option is None else str(option), label)
+                    for option, label in self.choices
+                )
+            ),
+        )
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
